@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Runs every compiled test file (dist/**/*.test.js) with node's test runner.
+// Node 20's `node --test` takes no glob patterns, so the file list is built here.
+// Pass path fragments to run a subset: `node scripts/run-tests.mjs bloblang file_input`.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+let files = walk('dist', []).sort();
+if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, TZ: 'UTC' },
+});
+process.exit(res.status ?? 1);

@@ -1,0 +1,35 @@
+import { registerInput, field, objectConfig, type ComponentConfig, type Input, type Resources, type Scanner } from '../../plugin/index.js';
+import { ReplayQueue } from '../_shared/replay_queue.js';
+
+registerInput(
+  {
+    name: 'stdin',
+    summary: 'Consumes data piped to stdin, split into messages by a scanner.',
+    categories: ['Local'],
+    config: objectConfig([
+      field.component('scanner', 'scanner', 'How the stream of bytes is split into messages.').default({ lines: {} }),
+      field.bool('auto_replay_nacks', 'Replay messages that an output rejected, instead of dropping them.').default(true),
+    ]),
+  },
+  async (conf: { scanner: ComponentConfig; auto_replay_nacks: boolean }, res: Resources): Promise<Input> => {
+    const factory = await res.buildScanner(conf.scanner);
+    const replay = new ReplayQueue(conf.auto_replay_nacks);
+    let scanner: Scanner | undefined;
+    return {
+      async connect() {
+        scanner ??= factory.create(process.stdin, { name: 'stdin' });
+      },
+      async read() {
+        const again = replay.shift();
+        if (again) return again;
+        const messages = await scanner!.next();
+        if (messages === null) return null;
+        return { messages, ack: replay.ackFor(messages) };
+      },
+      async close() {
+        // Leave process.stdin alone: destroying it can keep a TTY from being restored.
+        process.stdin.pause();
+      },
+    };
+  },
+);
