@@ -64,6 +64,8 @@ export class TestSink {
   /** Writes currently in progress. */
   active = 0;
   maxActive = 0;
+  /** connect() fails while this is above zero (and counts down). */
+  connectFailures = 0;
   /** Called before each write with the batch; throw to fail it. */
   beforeWrite: ((batch: string[]) => void) | undefined;
 
@@ -130,7 +132,12 @@ registerOutput(
     return {
       maxInFlight: conf.max_in_flight,
       batchPolicy: await parseBatchPolicy(conf.batching, res),
-      async connect() {},
+      async connect() {
+        if (sink.connectFailures > 0) {
+          sink.connectFailures--;
+          throw new Error('test sink: planned connection failure');
+        }
+      },
       async write(batch) {
         try {
           await sink.write(batch);

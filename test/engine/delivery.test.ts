@@ -101,3 +101,29 @@ test('a processor that drops messages acknowledges them at the source', async ()
   assert.equal(sink.delivered.length, 10);
   assert.equal(source.acked.length, 20);
 });
+
+test('a processor error flags only that message; the stream goes on and error metrics count it', async () => {
+  const source = new TestSource(['{"x":"a"}', 'not json', '{"x":"c"}']);
+  const sink = new TestSink();
+  sources.set('err-src', source);
+  sinks.set('err-sink', sink);
+  const handle = await runStream(
+    {
+      http: { enabled: false },
+      input: { test_source: { id: 'err-src' } },
+      pipeline: {
+        threads: 1,
+        processors: [{ mapping: 'root = this.x.uppercase()' }, { mapping: 'root = if errored() { "failed: " + error() } else { content() }' }],
+      },
+      output: { test_sink: { id: 'err-sink' } },
+    },
+    { logger: silentLogger },
+  );
+  assert.equal(await handle.done, 0);
+  assert.equal(sink.delivered.length, 3);
+  assert.equal(sink.delivered[0], 'A');
+  assert.match(sink.delivered[1]!, /^failed: /);
+  assert.equal(sink.delivered[2], 'C');
+  assert.equal(handle.metrics.sum('processor_error', { path: 'root.pipeline.processors.0' }), 1);
+  assert.equal(source.acked.length, 3);
+});
