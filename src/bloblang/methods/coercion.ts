@@ -191,3 +191,53 @@ registerMethod({
   ],
   build: () => (v) => (v instanceof Timestamp ? 'timestamp' : typeName(v)),
 });
+
+const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Benthos's IGetTimestamp: timestamps as they are, numbers as Unix seconds, strings as RFC 3339. */
+export function toTimestamp(v: Value): Timestamp {
+  if (v instanceof Timestamp) return v;
+  if (typeof v === 'bigint') return new Timestamp(v * 1_000_000_000n);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw typeError('number or string', v);
+    const whole = Math.trunc(v);
+    return new Timestamp(BigInt(whole) * 1_000_000_000n + BigInt(Math.trunc((v - whole) * 1e9)));
+  }
+  if (typeof v === 'string' || v instanceof Uint8Array) {
+    const s = typeof v === 'string' ? v : utf8String(v);
+    const m = rfc3339.exec(s);
+    if (!m) throw new BloblangError(`parsing time "${s}" as "2006-01-02T15:04:05.999999999Z07:00": cannot parse "${s}" as RFC 3339`);
+    const [, y, mo, d, h, mi, sec, frac = '', zone] = m;
+    const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
+    let ns = BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0') || '0');
+    let zoneName: string | undefined;
+    if (zone !== 'Z' && zone !== 'z') {
+      const sign = zone[0] === '-' ? -1n : 1n;
+      const offsetMin = BigInt(Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+      ns -= sign * offsetMin * 60_000_000_000n;
+      zoneName = zone;
+    }
+    return new Timestamp(ns, zoneName);
+  }
+  throw typeError('number or string', v);
+}
+
+registerMethod({
+  name: 'timestamp',
+  category,
+  description:
+    'Attempt to parse a value into a timestamp. An optional argument can be provided, in which case if the value cannot be parsed into a timestamp the argument will be returned instead.',
+  params: [{ name: 'default', type: 'timestamp', optional: true, description: 'An optional value to yield if the target cannot be parsed as a timestamp.' }],
+  examples: [{ mapping: 'root.foo = this.ts.timestamp()\nroot.bar = this.none.timestamp(1234567890.timestamp())', results: [] }],
+  build: (args) => {
+    const fallback = args.default;
+    return (v) => {
+      if (fallback === undefined || fallback === null) return toTimestamp(v);
+      try {
+        return toTimestamp(v);
+      } catch {
+        return fallback;
+      }
+    };
+  },
+});

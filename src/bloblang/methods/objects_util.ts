@@ -98,17 +98,30 @@ function arrayIndex(seg: string, length: number): number | undefined {
   return i < length ? i : undefined;
 }
 
-/** gabs Search: walk objects by key and arrays by index; undefined when the path is absent. */
+/**
+ * gabs Search: walk objects by key and arrays by index; at an array `*` collects the rest of
+ * the path from every element. Undefined when the path is absent.
+ */
 export function searchPath(root: Value, path: readonly string[]): Value | undefined {
   let cur: Value = root;
-  for (const seg of path) {
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
     if (isObject(cur)) {
       if (!hasKey(cur, seg)) return undefined;
       cur = cur[seg];
     } else if (Array.isArray(cur)) {
-      const i = arrayIndex(seg, cur.length);
-      if (i === undefined) return undefined;
-      cur = cur[i];
+      if (seg === '*') {
+        const rest = path.slice(i + 1);
+        const found: Value[] = [];
+        for (const e of cur) {
+          const r = searchPath(e, rest);
+          if (r !== undefined) found.push(r);
+        }
+        return found.length === 0 ? undefined : found;
+      }
+      const idx = arrayIndex(seg, cur.length);
+      if (idx === undefined) return undefined;
+      cur = cur[idx];
     } else {
       return undefined;
     }
@@ -130,6 +143,11 @@ export function setPath(root: Value, path: readonly string[], value: Value): Val
   if (path.length === 0) return value;
   const [seg, ...rest] = path as [string, ...string[]];
   if (Array.isArray(root)) {
+    if (seg === '-') {
+      // Field paths use `-` to append a new element.
+      if (value === DELETE) return root;
+      return [...root, setPath(rest.length === 0 ? undefined : {}, rest, value)];
+    }
     const i = arrayIndex(seg, root.length);
     if (i !== undefined) {
       const copy = root.slice();

@@ -173,7 +173,7 @@ registerMethod({
       const list = Array.isArray(docs) ? docs : [];
       if (list.length === 0) return null;
       const doc = list[0]!;
-      if (doc.errors.length > 0) throw new BloblangError(`yaml: ${doc.errors[0]!.message}`);
+      if (doc.errors.length > 0) throw new BloblangError(`failed to parse value as YAML: yaml: ${doc.errors[0]!.message}`);
       return fromYaml(doc.toJS({ mapAsMap: true, maxAliasCount: 1000 }));
     };
   },
@@ -248,8 +248,8 @@ registerMethod({
     if ([...delimiter].length !== 1) throw new BloblangError('delimiter value must be exactly one character');
     return (target) => {
       const records = parseCsvRecords(textTarget(target), delimiter, lazy);
+      if (records.length === 0) throw new BloblangError('zero records were parsed');
       if (!header) return records;
-      if (records.length === 0) return [];
       const [keys, ...rows] = records as [string[], ...string[][]];
       return rows.map((row) => {
         const obj: Record<string, Value> = {};

@@ -51,15 +51,17 @@ export function formatGoJson(v: Value, indent: string | null, escapeHtml: boolea
 }
 
 /**
- * Parse JSON text. With `exactIntegers`, integers outside the safe range become bigints rather
- * than losing precision. `__proto__` keys are stored as plain data.
+ * Parse the first JSON value of `text` (trailing data is ignored, as Go's json.Decoder does).
+ * With `exactIntegers`, integers outside the safe range become bigints rather than losing
+ * precision. `__proto__` keys are stored as plain data.
  */
 export function parseGoJson(text: string, exactIntegers: boolean): Value {
   if (!exactIntegers) {
     try {
       return JSON.parse(text) as Value;
-    } catch (e) {
-      throw new BloblangError(`failed to parse value as JSON: ${(e as Error).message}`);
+    } catch {
+      // Fall through: Go's json.Decoder reads the first value and ignores what follows it,
+      // and the hand-written reader below does the same.
     }
   }
   let pos = 0;
@@ -128,7 +130,7 @@ export function parseGoJson(text: string, exactIntegers: boolean): Value {
       pos += m[0].length;
       if (!m[2] && !m[3]) {
         const n = Number(m[0]);
-        return Number.isSafeInteger(n) ? n : BigInt(m[0]);
+        return Number.isSafeInteger(n) || !exactIntegers ? n : BigInt(m[0]);
       }
       return Number(m[0]);
     }
@@ -150,8 +152,7 @@ export function parseGoJson(text: string, exactIntegers: boolean): Value {
     pos += m[0].length;
     return JSON.parse(m[0]) as string;
   };
-  const out = value();
   ws();
-  if (pos < text.length) fail('unexpected trailing data');
-  return out;
+  if (pos >= text.length) fail('unexpected end of JSON input');
+  return value();
 }
