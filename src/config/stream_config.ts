@@ -58,6 +58,15 @@ export const streamConfigSpec: FieldSpec = field.object('', '', [
   field.any('tracer', 'Tracing exporter.').default({ none: {} }).advanced(),
   field.duration('shutdown_timeout', 'Longest time to wait for in-flight messages to drain on shutdown.').default('20s'),
   field.duration('shutdown_delay', 'Time to wait after a stop signal before shutting down (lets load balancers notice).').default('0s'),
+  field.object('error_handling', 'What happens to a message a processor flagged with an error. A Sluice extension for fail-closed pipelines.', [
+    field
+      .string(
+        'strategy',
+        'none: errored messages continue to the output with their error flag (Benthos default). reject: an errored message skips the remaining processors and its source batch is nacked (redelivered by sources that can). drop: an errored message is logged, counted and dropped (acknowledged).',
+      )
+      .default('none')
+      .options('none', 'reject', 'drop'),
+  ]),
   field.any('tests', 'Config unit tests, run by `sluice test`.').optional(),
   field.stringList('plugins', 'Plugin modules (JavaScript files or packages) to load before the config is built. A Sluice extension.').optional(),
 ]).spec;
@@ -94,6 +103,7 @@ export interface StreamConfig {
   tracer: unknown;
   shutdown_timeout: string;
   shutdown_delay: string;
+  error_handling: { strategy: 'none' | 'reject' | 'drop' };
   tests?: unknown;
   plugins?: string[];
 }

@@ -3,10 +3,14 @@
  * with the error and passes them on: one bad message never stops the stream.
  */
 import type { Processor } from '../core/components.js';
-import type { Batch } from '../core/message.js';
+import type { Batch, Message } from '../core/message.js';
 import { toError } from '../core/errors.js';
 
-export async function runProcessors(procs: readonly Processor[], batches: Batch[]): Promise<Batch[]> {
+/**
+ * `takeErrored`, when given, receives messages flagged with an error after each processor; they
+ * skip the remaining processors (the strict `error_handling` strategies).
+ */
+export async function runProcessors(procs: readonly Processor[], batches: Batch[], takeErrored?: (m: Message) => void): Promise<Batch[]> {
   let current = batches;
   for (const p of procs) {
     const next: Batch[] = [];
@@ -24,8 +28,25 @@ export async function runProcessors(procs: readonly Processor[], batches: Batch[
       }
       for (const x of out) if (x.length > 0) next.push(x);
     }
+    if (takeErrored) pullErrored(next, takeErrored);
     current = next;
     if (current.length === 0) break;
   }
   return current;
+}
+
+function pullErrored(batches: Batch[], take: (m: Message) => void): void {
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i]!;
+    let errored = false;
+    for (const m of b) if (m.error) errored = true;
+    if (!errored) continue;
+    const kept: Message[] = [];
+    for (const m of b) {
+      if (m.error) take(m);
+      else kept.push(m);
+    }
+    batches[i] = kept;
+  }
+  for (let i = batches.length - 1; i >= 0; i--) if (batches[i]!.length === 0) batches.splice(i, 1);
 }

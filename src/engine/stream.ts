@@ -9,7 +9,8 @@
  */
 import os from 'node:os';
 import type { Processor } from '../core/components.js';
-import type { Batch } from '../core/message.js';
+import type { Batch, Message } from '../core/message.js';
+import type { Counter } from '../core/metrics.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { errorMessage, toError } from '../core/errors.js';
@@ -48,12 +49,14 @@ export class Stream {
   private closed: Promise<StopResult> | undefined;
   private ended = false;
   private readonly log: Logger;
+  private readonly erroredCounter: Counter;
 
   constructor(
     private readonly config: StreamConfig,
     private readonly opts: StreamOptions,
   ) {
     this.log = opts.logger;
+    this.erroredCounter = opts.metrics.counter('pipeline_errored_messages', { strategy: config.error_handling?.strategy ?? 'none' });
   }
 
   /** Build every component. Throws SluiceError on a config that cannot be built. */
@@ -101,7 +104,14 @@ export class Stream {
 
   private async readLoop(): Promise<void> {
     const signal = this.stopCtl.signal;
+    let sinceYield = 0;
     while (!signal.aborted) {
+      // An input whose reads resolve at once would keep this loop in microtasks forever, starving
+      // timers, I/O and signal handlers: give the event loop a turn every so often.
+      if (++sinceYield >= 256) {
+        sinceYield = 0;
+        await new Promise<void>((r) => setImmediate(r));
+      }
       const cap = this.output.waitForCapacity();
       if (cap) await cap;
       const slot = this.threads.tryAcquire();
@@ -129,22 +139,42 @@ export class Stream {
 
   /** Run the pipeline on one transaction and hand the result to the output; frees the thread once handed over. */
   private process(tx: Transaction): void {
+    const strategy = this.config.error_handling?.strategy ?? 'none';
+    let firstError: Error | undefined;
+    let errored = 0;
     const onProcessed = (batches: Batch[]): void => {
       this.threads.release();
-      this.deliver(tx, batches);
+      if (errored > 0) this.countErrored(strategy, errored, firstError!);
+      this.deliver(tx, batches, strategy === 'reject' ? firstError : undefined);
     };
-    if (this.pipeline.length === 0) return onProcessed(tx.batches);
-    runProcessors(this.pipeline, tx.batches).then(onProcessed, (e) => {
+    const take =
+      strategy === 'none'
+        ? undefined
+        : (m: Message): void => {
+            errored++;
+            firstError ??= m.error ?? new Error('message flagged as errored');
+          };
+    if (this.pipeline.length === 0 && !take) return onProcessed(tx.batches);
+    if (take) for (const b of tx.batches) for (const m of b) if (m.error) take(m);
+    const input = take ? tx.batches.map((b) => b.filter((m) => !m.error)).filter((b) => b.length > 0) : tx.batches;
+    runProcessors(this.pipeline, input, take).then(onProcessed, (e) => {
       this.threads.release();
       this.finish(tx, toError(e));
     });
   }
 
-  private deliver(tx: Transaction, batches: Batch[]): void {
+  private countErrored(strategy: string, n: number, first: Error): void {
+    this.erroredCounter.inc(n);
+    if (strategy === 'drop') this.log.warn(`dropping ${n} message(s) that failed processing: ${first.message}`);
+    else this.log.warn(`rejecting a batch: ${n} message(s) failed processing: ${first.message}`);
+  }
+
+  /** `rejectWith` nacks the transaction once what remains was delivered (strict error handling). */
+  private deliver(tx: Transaction, batches: Batch[], rejectWith?: Error): void {
     let remaining = 0;
     for (const b of batches) if (b.length > 0) remaining++;
-    if (remaining === 0) return this.finish(tx, undefined); // everything was dropped on purpose
-    let failure: Error | undefined;
+    if (remaining === 0) return this.finish(tx, rejectWith); // everything was dropped on purpose (or rejected)
+    let failure: Error | undefined = rejectWith;
     const done = (err?: Error): void => {
       if (err && !failure) failure = err;
       if (--remaining === 0) this.finish(tx, failure);

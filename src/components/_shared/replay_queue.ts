@@ -1,31 +1,72 @@
 /**
  * For inputs whose source cannot take a message back (stdin, files, generate): a nacked batch is
  * queued and read again, so a failed delivery is retried instead of lost (`auto_replay_nacks`).
+ * Replays of a batch that keeps failing are spaced out with a growing delay (up to 1 s), so a
+ * poison message cannot spin the CPU.
  */
 import type { AckFn, InputBatch, Message } from '../../plugin/index.js';
 
+interface Queued {
+  messages: Message[];
+  notBefore: number;
+  failures: number;
+}
+
 export class ReplayQueue {
-  private readonly queue: Message[][] = [];
+  private readonly queue: Queued[] = [];
+  /** Batches handed out and not yet acked or nacked. */
+  private outstanding = 0;
+  private waiters: Array<() => void> = [];
+
   constructor(private readonly enabled: boolean) {}
 
-  /** A queued batch to read again, if any. */
+  /** A queued batch whose delay has passed, if any. */
   shift(): InputBatch | null {
-    const messages = this.queue.shift();
-    return messages ? { messages, ack: this.ackFor(messages) } : null;
+    const head = this.queue[0];
+    if (!head || head.notBefore > Date.now()) return null;
+    this.queue.shift();
+    return { messages: head.messages, ack: this.track(head.messages, head.failures) };
   }
 
   /** The ack for a fresh batch; `onDone` runs once the batch was finally delivered or dropped. */
   ackFor(messages: Message[], onDone?: () => void): AckFn {
-    if (!this.enabled) return () => onDone?.();
+    return this.track(messages, 0, onDone);
+  }
+
+  private track(messages: Message[], failures: number, onDone?: () => void): AckFn {
+    this.outstanding++;
     // Keep untouched copies: processors may change the messages before a nack.
-    const originals = messages.map((m) => m.copy());
+    const originals = this.enabled ? messages.map((m) => m.copy()) : [];
+    let settled = false;
     return (err?: Error) => {
-      if (err) {
-        this.queue.push(originals.map((m) => m.copy()));
-        return;
-      }
-      onDone?.();
+      if (settled) return;
+      settled = true;
+      this.outstanding--;
+      if (err && this.enabled) {
+        const delay = Math.min(1000, 10 * 2 ** failures);
+        this.queue.push({ messages: originals.map((m) => m.copy()), notBefore: Date.now() + delay, failures: failures + 1 });
+      } else onDone?.();
+      for (const w of this.waiters.splice(0)) w();
     };
+  }
+
+  /**
+   * Call when the source itself has no more data: waits while batches are still out (they may be
+   * nacked and need replaying), then returns a replay or null once everything was acknowledged.
+   */
+  async endOfInput(signal?: AbortSignal): Promise<InputBatch | null> {
+    for (;;) {
+      const again = this.shift();
+      if (again) return again;
+      if (this.queue.length === 0 && this.outstanding === 0) return null;
+      if (signal?.aborted) return null;
+      const head = this.queue[0];
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        if (head) setTimeout(resolve, Math.max(0, head.notBefore - Date.now()));
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
   }
 
   get size(): number {

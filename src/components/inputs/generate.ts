@@ -52,7 +52,7 @@ registerInput(
       async read() {
         const again = replay.shift();
         if (again) return again;
-        if (conf.count > 0 && produced >= conf.count) return null;
+        if (conf.count > 0 && produced >= conf.count) return replay.endOfInput(res.signal);
         if (intervalMs > 0) {
           const wait = nextAt - Date.now();
           if (wait > 0 && !(await sleep(wait, res.signal))) return null;

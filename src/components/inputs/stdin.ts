@@ -23,7 +23,7 @@ registerInput(
         const again = replay.shift();
         if (again) return again;
         const messages = await scanner!.next();
-        if (messages === null) return null;
+        if (messages === null) return replay.endOfInput(res.signal);
         return { messages, ack: replay.ackFor(messages) };
       },
       async close() {
