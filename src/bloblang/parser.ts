@@ -132,8 +132,33 @@ class Parser {
   // ---- statements ----
 
   program(): Program {
-    const stmts = this.statements(false);
+    let stmts: Stmt[];
+    try {
+      stmts = this.statements(false);
+    } catch (err) {
+      // Benthos accepts a mapping that is a single query as shorthand for `root = <query>`
+      // (e.g. `check: this.type == "foo"`). Only when that reading works too is it taken.
+      const shorthand = err instanceof ParseError ? this.bareQuery() : undefined;
+      if (!shorthand) throw err;
+      stmts = [shorthand];
+    }
     return { maps: this.maps, stmts };
+  }
+
+  private bareQuery(): Stmt | undefined {
+    const saved = this.p;
+    try {
+      this.p = 0;
+      this.ws(true);
+      const start = this.p;
+      const expr = this.expr();
+      this.ws(true);
+      if (this.p < this.src.length) throw new ParseError(this.p, 'trailing input');
+      return { k: 'assign', target: { kind: 'root', path: [] }, expr, pos: start, line: this.lineOf(start) };
+    } catch {
+      this.p = saved;
+      return undefined;
+    }
   }
 
   /** Statements separated by newlines, until end of input or (inBlock) a closing brace. */

@@ -24,6 +24,8 @@ export interface Metrics {
   timer(name: string, labels?: Labels): Timer;
   /** A copy whose handles carry these labels too. */
   withLabels(labels: Labels): Metrics;
+  /** Metrics without the component's labels: custom metrics (the `metric` processor) carry only their own. */
+  unlabelled(): Metrics;
 }
 
 const noopHandle = { inc() {}, dec() {}, set() {}, observeNs() {} };
@@ -34,4 +36,5 @@ export const noopMetrics: Metrics = {
   gauge: () => noopHandle,
   timer: () => noopHandle,
   withLabels: () => noopMetrics,
+  unlabelled: () => noopMetrics,
 };

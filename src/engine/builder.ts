@@ -23,6 +23,8 @@ export interface BuilderOptions {
   stopSignal: AbortSignal;
   /** Aborted when shutdown is forced. */
   forceSignal: AbortSignal;
+  /** Aborted when the stream starts draining (stop requested or input ended). */
+  drainSignal: AbortSignal;
   resources?: {
     inputs?: ComponentConfig[];
     processors?: ComponentConfig[];
@@ -150,12 +152,15 @@ export class Builder {
       processors: procs,
       retryForever: root,
       forceSignal: this.opts.forceSignal,
+      drainSignal: this.opts.drainSignal,
     });
     this.built.push(out);
     return out;
   }
 
   async closeResources(): Promise<void> {
+    for (const p of this.sharedOutputs.values()) await (await p).close();
+    for (const p of this.sharedProcessors.values()) await (await p).close?.();
     for (const c of this.caches.values()) await c.close?.();
     for (const r of this.rateLimits.values()) await r.close?.();
   }

@@ -25,6 +25,8 @@ export interface ManagedOutputOptions {
   retryForever: boolean;
   /** Aborted when shutdown is forced: retries stop and pending writes reject. */
   forceSignal: AbortSignal;
+  /** Aborted when the stream starts draining: partial batches flush at once from then on. */
+  drainSignal?: AbortSignal;
   retryInitialMs?: number;
   retryMaxMs?: number;
 }
@@ -73,6 +75,7 @@ export class ManagedOutput implements Output {
     this.connUp = m.gauge('output_connection_up');
     this.connFailed = m.counter('output_connection_failed');
     this.connLost = m.counter('output_connection_lost');
+    opts.drainSignal?.addEventListener('abort', () => this.flushPending(), { once: true });
   }
 
   /** Connect, retrying with backoff until it works or shutdown is forced. */
@@ -104,6 +107,15 @@ export class ManagedOutput implements Output {
         if (!(await sleep(wait, this.opts.forceSignal))) throw new Error('shutdown forced before the output connected');
       }
     }
+  }
+
+  /**
+   * How many writes this output can hold at once. With batching a write resolves only when its
+   * batch is flushed, so a parent needs room for a full batch per write slot plus the pending one.
+   */
+  get writeCapacity(): number {
+    if (!this.policy) return this.maxInFlight;
+    return this.policy.count > 0 ? this.policy.count * (this.maxInFlight + 1) : 1024;
   }
 
   /** null when a write now would not queue; otherwise resolves when it would not. */
@@ -150,6 +162,8 @@ export class ManagedOutput implements Output {
         (p.check !== undefined && safeCheck(p.check, this.pending, this.pending.length - 1));
       if (full) this.flushPending();
     }
+    // While draining, nothing waits for a batch to fill (a parent may be flushing into us).
+    if (this.opts.drainSignal?.aborted) this.flushPending();
   }
 
   /** Send whatever is pending now (period elapsed, batch full, or shutdown). */

@@ -58,6 +58,9 @@ export class PrometheusRegistry {
       withLabels(more) {
         return reg.metrics({ ...labels, ...more });
       },
+      unlabelled() {
+        return reg.metrics({});
+      },
     };
   }
 

@@ -38,6 +38,7 @@ const DEFAULT_OUTPUT: ComponentConfig = { kind: 'output', type: 'stdout', label:
 export class Stream {
   private readonly stopCtl = new AbortController();
   private readonly forceCtl = new AbortController();
+  private readonly drainCtl = new AbortController();
   private builder!: Builder;
   private input!: ManagedInput;
   private output!: ManagedOutput;
@@ -68,6 +69,7 @@ export class Stream {
       metrics: this.opts.metrics,
       stopSignal: this.stopCtl.signal,
       forceSignal: this.forceCtl.signal,
+      drainSignal: this.drainCtl.signal,
       resources: {
         inputs: c.input_resources,
         processors: c.processor_resources,
@@ -223,9 +225,14 @@ export class Stream {
   }
 
   private async doStop(timeoutMs: number): Promise<StopResult> {
-    this.stopCtl.abort();
-    if (!this.ended) this.log.info('stopping: waiting for in-flight messages');
-    this.output.flushPending();
+    // After a natural end of input, components keep working until the pipeline drained (a sleep
+    // processor must not be cut short just because the input ended); on a signal, stop at once.
+    if (!this.ended) {
+      this.stopCtl.abort();
+      this.log.info('stopping: waiting for in-flight messages');
+    }
+    // Every output (nested ones too) flushes its partial batch now and stops waiting to fill one.
+    this.drainCtl.abort();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -233,6 +240,7 @@ export class Stream {
     });
     const result = await Promise.race([this.drained().then(() => 'drained' as const), timedOut]);
     clearTimeout(timer);
+    this.stopCtl.abort();
     let clean = result === 'drained';
     if (!clean) {
       this.log.error(`shutdown timed out with ${this.inFlight} transaction(s) undelivered: they are not acknowledged and will be redelivered by sources that support it`);

@@ -15,6 +15,7 @@ export function batchingField(): ReturnType<typeof field.object> {
       field.int('count', 'Messages in a batch; 0 disables the count limit.').default(0),
       field.int('byte_size', 'Bytes in a batch; 0 disables the size limit.').default(0),
       field.duration('period', 'Flush an incomplete batch after this long.').default(''),
+      field.float('jitter', 'Random extra delay added to period, as a fraction of it (0 disables), so many streams do not flush in lock step.').default(0).advanced(),
       field.bloblang('check', 'A Bloblang query that ends a batch when it returns true for a message.').default(''),
       field.processors('processors', 'Processors applied to each batch as it is flushed.').default([]).advanced(),
     ])
@@ -32,6 +33,7 @@ interface BatchingConfig {
   count: number;
   byte_size: number;
   period: string;
+  jitter: number;
   check: string;
   processors: ComponentConfig[];
 }
@@ -41,7 +43,7 @@ export async function parseBatchPolicy(conf: BatchingConfig | undefined, res: Re
   return {
     count: conf.count,
     byteSize: conf.byte_size,
-    periodMs: conf.period ? parseDuration(conf.period) : 0,
+    periodMs: conf.period ? parseDuration(conf.period) * (1 + Math.max(0, conf.jitter ?? 0) * Math.random()) : 0,
     check: conf.check ? compileCheck(conf.check) : undefined,
     processors: conf.processors.length > 0 ? await res.buildProcessors(conf.processors) : undefined,
   };
