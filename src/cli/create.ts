@@ -4,12 +4,12 @@
  * fields). Required fields without a default get the spec's first example, or an empty value of
  * their type, so the result always passes `sluice lint`.
  */
-import type { ComponentKind, FieldSpec } from '../config/spec.js';
+import type { ComponentKind } from '../config/spec.js';
 import { streamConfigSpec } from '../config/stream_config.js';
 import { toYaml } from '../config/echo.js';
+import { componentValue as docsComponentValue, keepField, objectValue, starterValue, type StarterOptions } from '../config/docs.js';
 import { defaultRegistry } from '../plugin/registry.js';
-
-const COMPONENT_KINDS = new Set<string>(['input', 'output', 'processor', 'cache', 'rate_limit', 'buffer', 'metrics', 'tracer', 'scanner']);
+import { writeStdout } from './list.js';
 
 export interface Expression {
   inputs: string[];
@@ -33,85 +33,10 @@ interface Options {
   small: boolean;
 }
 
-function keepField(f: FieldSpec, opts: Options): boolean {
-  return !f.deprecated && !(opts.small && f.advanced);
-}
+const starterOpts = (opts: Options): StarterOptions => ({ small: opts.small, lookup: defaultRegistry });
 
-/** Simplest components, used when a required component field has no default. */
-const FALLBACK_COMPONENTS: Partial<Record<ComponentKind, string[]>> = {
-  input: ['stdin', 'generate'],
-  output: ['stdout', 'drop'],
-  processor: ['noop', 'mapping'],
-  scanner: ['lines'],
-  cache: ['memory'],
-};
-
-/** An empty value of a field's type, for required fields with no default or example. */
-function zeroValue(f: FieldSpec): unknown {
-  switch (f.kind) {
-    case 'int':
-    case 'float':
-      return 0;
-    case 'bool':
-      return false;
-    case 'array':
-      return [];
-    case 'map':
-    case 'object':
-      return {};
-    case 'any':
-      return null;
-    case 'bloblang':
-      return 'root = this';
-    default:
-      return f.options?.[0] ?? '';
-  }
-}
-
-/** The starter value of a field, or undefined to leave it out. */
-function starterValue(f: FieldSpec, opts: Options): unknown {
-  if (COMPONENT_KINDS.has(f.kind)) {
-    const kind = f.kind as ComponentKind;
-    if (f.default !== undefined) return expandComponentDefault(kind, f.default, opts);
-    if (f.optional) return undefined;
-    const name = (FALLBACK_COMPONENTS[kind] ?? []).find((n) => defaultRegistry.spec(kind, n)) ?? defaultRegistry.names(kind)[0];
-    return name ? componentValue(kind, name, opts) : undefined;
-  }
-  if (f.kind === 'object' && f.children && f.default === undefined && !f.optional) return objectValue(f.children, opts);
-  if (f.default !== undefined) return typeof f.default === 'object' && f.default !== null ? structuredClone(f.default) : f.default;
-  if (f.optional) return undefined;
-  return f.examples.length > 0 ? f.examples[0] : zeroValue(f);
-}
-
-function objectValue(children: FieldSpec[], opts: Options): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const c of children) {
-    if (!keepField(c, opts)) continue;
-    const v = starterValue(c, opts);
-    if (v !== undefined) out[c.name] = v;
-  }
-  return out;
-}
-
-/** A default such as `{ lines: {} }` written out with the component's own defaults. */
-function expandComponentDefault(kind: ComponentKind, def: unknown, opts: Options): unknown {
-  if (typeof def !== 'object' || def === null) return def;
-  const keys = Object.keys(def);
-  const type = keys.find((k) => defaultRegistry.spec(kind, k));
-  if (!type || keys.some((k) => k !== type && k !== 'label')) return structuredClone(def);
-  return componentValue(kind, type, opts);
-}
-
-/** `{ <type>: <config at defaults> }` of a registered component. */
-export function componentValue(kind: ComponentKind, type: string, opts: Options): Record<string, unknown> {
-  const spec = defaultRegistry.spec(kind, type);
-  if (!spec) {
-    const known = defaultRegistry.names(kind);
-    throw new Error(`unknown ${kind.replace('_', ' ')} type "${type}"${known.length ? `; known: ${known.join(', ')}` : ''}`);
-  }
-  const conf = spec.config;
-  const value = conf.kind === 'object' ? objectValue(conf.children ?? [], opts) : starterValue(conf, opts);
-  return { [type]: value ?? {} };
+function componentValue(kind: ComponentKind, type: string, opts: Options): Record<string, unknown> {
+  return docsComponentValue(kind, type, starterOpts(opts));
 }
 
 /** One component, or a broker over several (as Benthos does for `a,b/…/c,d`). */
@@ -134,26 +59,28 @@ export function starterConfig(expr: string | undefined, opts: Options): Record<s
   for (const section of streamConfigSpec.children ?? []) {
     if (section.name === 'input') out.input = input;
     else if (section.name === 'output') out.output = output;
-    else if (section.name === 'pipeline') out.pipeline = { ...(objectValue(section.children ?? [], opts) as object), processors };
+    else if (section.name === 'pipeline') out.pipeline = { ...objectValue(section.children ?? [], starterOpts(opts)), processors };
     else if (!opts.small && keepField(section, opts)) {
-      const v = starterValue(section, opts);
+      const v = starterValue(section, starterOpts(opts));
       if (v !== undefined) out[section.name] = v;
     }
   }
   return out;
 }
 
-export function createCommand(
+export async function createCommand(
   expr: string | undefined,
   opts: Options,
-  out: (text: string) => void = (t) => process.stdout.write(t),
+  out: (text: string) => void | Promise<void> = writeStdout,
   err: (text: string) => void = (t) => process.stderr.write(t),
-): number {
+): Promise<number> {
+  let text: string;
   try {
-    out(toYaml(starterConfig(expr, opts)));
-    return 0;
+    text = toYaml(starterConfig(expr, opts));
   } catch (e) {
     err(`sluice create: ${(e as Error).message}\n`);
     return 1;
   }
+  await out(text);
+  return 0;
 }

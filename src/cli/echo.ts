@@ -9,6 +9,7 @@ import { defaultRegistry } from '../plugin/registry.js';
 import { loadFromArgs, type ConfigArgs } from './load.js';
 import { renderDiagnostic, sortDiagnostics } from './render.js';
 import { DEFAULT_CONFIG } from './default_config.js';
+import { writeStdout } from './list.js';
 
 /**
  * The main file's YAML document with `--set` overrides applied the way the loader applies them,
@@ -33,7 +34,7 @@ function writtenDocument(args: ConfigArgs): Document | undefined {
 
 export async function echoCommand(
   args: ConfigArgs,
-  out: (text: string) => void = (t) => process.stdout.write(t),
+  out: (text: string) => void | Promise<void> = writeStdout,
   err: (text: string) => void = (t) => process.stderr.write(t),
 ): Promise<number> {
   const loaded = await loadFromArgs(args);
@@ -43,6 +44,6 @@ export async function echoCommand(
     err(`config has ${errors.length} error(s): fix them and run again (\`sluice lint\` lists them)\n`);
     return 1;
   }
-  out(echoConfig(loaded.config, { lookup: defaultRegistry, doc: writtenDocument(args) }));
+  await out(echoConfig(loaded.config, { lookup: defaultRegistry, doc: writtenDocument(args) }));
   return 0;
 }

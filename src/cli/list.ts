@@ -58,7 +58,20 @@ export interface ListArgs {
   format: string;
 }
 
-export function listCommand(args: ListArgs, out: (text: string) => void = (t) => process.stdout.write(t), err: (text: string) => void = (t) => process.stderr.write(t)): number {
+/**
+ * Resolves once the text left the process, so exiting right after cannot cut a long output
+ * short. A reader that went away (`sluice list | head`) is not an error.
+ */
+export function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? resolve() : reject(e)));
+    process.stdout.write(text, (e) => (e && (e as NodeJS.ErrnoException).code !== 'EPIPE' ? reject(e) : resolve()));
+  });
+}
+
+type Out = (text: string) => void | Promise<void>;
+
+export async function listCommand(args: ListArgs, out: Out = writeStdout, err: (text: string) => void = (t) => process.stderr.write(t)): Promise<number> {
   const wanted = new Set<string>();
   for (const k of args.kinds) {
     const name = normaliseKind(k);
@@ -73,17 +86,17 @@ export function listCommand(args: ListArgs, out: (text: string) => void = (t) =>
   switch (args.format) {
     case 'text': {
       const sections = selected.map((k) => `${titleOf(k.name)}:\n${namesOf(k).map((n) => `  - ${n}\n`).join('')}`);
-      out(sections.join('\n'));
+      await out(sections.join('\n'));
       return 0;
     }
     case 'json': {
       const obj: Record<string, string[]> = {};
       for (const k of selected) obj[k.name] = namesOf(k);
-      out(`${JSON.stringify(obj)}\n`);
+      await out(`${JSON.stringify(obj)}\n`);
       return 0;
     }
     case 'jsonschema':
-      out(`${JSON.stringify(configJsonSchema(defaultRegistry, VERSION), null, 2)}\n`);
+      await out(`${JSON.stringify(configJsonSchema(defaultRegistry, VERSION), null, 2)}\n`);
       return 0;
     default:
       err(`sluice list: unknown format "${args.format}"; use text, json or jsonschema\n`);

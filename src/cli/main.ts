@@ -23,7 +23,19 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version')
     .option('-c, --config <file>', 'the config to run (without a command: run it)')
     .addOption(new Option('--log.level <level>', 'override logger.level (none, error, warn, info, debug, trace)'))
-    .option('--chilled', 'continue when lint finds only non-fatal problems', false);
+    .option('--chilled', 'continue when lint finds only non-fatal problems', false)
+    // The default action (run) would otherwise swallow `sluice help <command>`.
+    .helpCommand('help [command]', 'show help for a command')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sluice create stdin/mapping/stdout > config.yaml   write a starter config
+  $ sluice lint config.yaml                            check it
+  $ sluice -c config.yaml                              run it (same as: sluice run config.yaml)
+  $ sluice list inputs                                 see which inputs there are
+`,
+    );
   configOptions(program);
 
   configOptions(
@@ -32,6 +44,19 @@ export function buildProgram(): Command {
       .description('run a config (the built-in demo when none is given)')
       .argument('[config]', 'config file')
       .addOption(new Option('--log.level <level>', 'override logger.level'))
+      .addHelpText(
+        'after',
+        `
+The config is linted first: with any error, nothing starts, every problem is
+printed and the exit code is 1. Otherwise the stream runs until its input ends
+(exit 0) or until SIGINT/SIGTERM, when in-flight messages drain for up to
+shutdown_timeout.
+
+Examples:
+  $ sluice run config.yaml
+  $ sluice run config.yaml -r resources.yaml --set input.generate.count=5
+`,
+      )
       .action(async (config: string | undefined, opts: Record<string, unknown>) => {
         const parent = program.opts();
         process.exitCode = await runCommand({
@@ -49,6 +74,17 @@ export function buildProgram(): Command {
       .command('lint')
       .description('check config files and print every problem with its line and column')
       .argument('<files...>', 'config files')
+      .addHelpText(
+        'after',
+        `
+Each problem is printed as FILE: (LINE,COL) message, sorted by position; the
+exit code is 1 when there is any, 0 for clean configs.
+
+Examples:
+  $ sluice lint config.yaml
+  $ sluice lint configs/*.yaml -r resources.yaml
+`,
+      )
       .action(async (files: string[], opts: Record<string, unknown>) => {
         process.exitCode = await lintCommand({ files, resources: opts.resources as string[], sets: opts.set as string[], plugins: opts.plugin as string[] });
       }),
@@ -66,10 +102,11 @@ Examples:
   $ sluice list
   $ sluice list --format json inputs outputs
   $ sluice list rate-limits bloblang-functions
-  $ sluice list --format jsonschema > sluice.schema.json`,
+  $ sluice list --format jsonschema > sluice.schema.json
+`,
     )
-    .action((kinds: string[], opts: { format: string }) => {
-      process.exitCode = listCommand({ kinds, format: opts.format });
+    .action(async (kinds: string[], opts: { format: string }) => {
+      process.exitCode = await listCommand({ kinds, format: opts.format });
     });
 
   configOptions(
@@ -80,13 +117,14 @@ Examples:
       .addHelpText(
         'after',
         `
-Fields marked secret and passwords in URLs (amqp://user:PASSWORD@host) print as !!!SECRET_SCRUBBED!!!;
-a value written as a \${VAR} reference prints as written. A config with errors is not echoed: the
-errors are printed and the exit code is 1.
+Fields marked secret, and passwords in URLs (amqp://user:PASSWORD@host), print
+as !!!SECRET_SCRUBBED!!!; a value written as a \${VAR} reference prints as
+written. A config with errors is not echoed: its errors are printed, exit code 1.
 
 Examples:
   $ sluice echo config.yaml
-  $ sluice echo config.yaml --set output.stdout.codec=append`,
+  $ sluice echo config.yaml --set output.stdout.codec=append
+`,
       )
       .action(async (config: string | undefined, opts: Record<string, unknown>) => {
         const parent = program.opts();
@@ -112,10 +150,11 @@ Several inputs (or outputs) are combined with a broker. The result passes \`slui
 Examples:
   $ sluice create > config.yaml
   $ sluice create stdin/mapping,mutation/stdout
-  $ sluice create --small generate//drop`,
+  $ sluice create --small generate//drop
+`,
     )
-    .action((expression: string | undefined, opts: { small: boolean }) => {
-      process.exitCode = createCommand(expression, { small: opts.small });
+    .action(async (expression: string | undefined, opts: { small: boolean }) => {
+      process.exitCode = await createCommand(expression, { small: opts.small });
     });
 
   // `sluice -c config.yaml` with no command runs the config, as `benthos -c` does.

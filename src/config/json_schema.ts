@@ -120,7 +120,6 @@ export function configJsonSchema(source: SpecSource, version?: string): JsonSche
   const root = objectSchema(streamConfigSpec.children ?? []);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://sluice.dev/schemas/config.json',
     title: `Sluice config${version ? ` (${version})` : ''}`,
     ...root,
     definitions,
