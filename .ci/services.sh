@@ -22,5 +22,6 @@ if [ "${SLUICE_SERVICES:-}" = "all" ]; then
   start_if_down mariadb 3306 start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
   start_if_down rabbitmq 5672 rabbitmq-server -detached
   start_if_down mosquitto 1883 mosquitto -d -c /etc/mosquitto/mosquitto.conf
+  command -v kcat >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat)
 fi
 exit 0

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpConfig } from '../config/stream_config.js';
 import { VERSION } from '../version.js';
+import { attachSharedRoutes, handleSharedRequest } from '../plugin/shared_routes.js';
 
 export interface ApiState {
   ready(): boolean;
@@ -38,10 +39,13 @@ export function startApiServer(conf: HttpConfig, state: ApiState): Promise<ApiSe
     const path = (req.url ?? '/').split('?')[0]!;
     const local = root && path.startsWith(`${root}/`) ? path.slice(root.length) : path;
     const route = routes[local];
+    // Components with an empty `address` (http_server) serve their paths on this server.
+    if (!route && handleSharedRequest(req, res)) return;
     if (!route) return send(res, 404, 'text/plain', 'not found');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     route(res);
   });
+  attachSharedRoutes(server);
   const { host, port } = splitAddress(conf.address);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

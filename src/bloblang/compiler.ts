@@ -756,6 +756,9 @@ type Arith = (a: Value, b: Value, la: string, ra: string) => Value;
 
 function num2(op: string, a: Value, b: Value, la: string, ra: string): [number, number] | [bigint, bigint] {
   if (typeof a === 'bigint' && typeof b === 'bigint') return [a, b];
+  // An int64 beyond 2^53 with an integer on the other side stays exact, as Benthos's int64 does.
+  if (typeof a === 'bigint' && Number.isInteger(b) && op !== '/') return [a, BigInt(b as number)];
+  if (typeof b === 'bigint' && Number.isInteger(a) && op !== '/') return [BigInt(a as number), b];
   const x = toNum(a);
   const y = toNum(b);
   if (x === undefined || y === undefined) throw mismatch(op, la, ra, a, b);

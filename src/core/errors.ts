@@ -41,6 +41,23 @@ export class NotConnectedError extends SluiceError {
   }
 }
 
+/**
+ * A failure that retrying cannot fix (a refused path, a message the destination rejects by
+ * its content). Outputs throw it so the engine nacks the batch at once instead of retrying
+ * the same write forever while it holds a write slot.
+ */
+export class PermanentError extends SluiceError {
+  readonly permanent = true;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'PermanentError';
+  }
+}
+
+export function isPermanent(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { permanent?: unknown }).permanent === true;
+}
+
 /** Raised when config is invalid; carries every diagnostic found. */
 export class ConfigError extends SluiceError {
   readonly diagnostics: Diagnostic[];

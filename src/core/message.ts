@@ -6,6 +6,8 @@
  * copy-on-write), so splitting a batch or fanning out to several outputs costs no byte copies.
  */
 
+import { parseJson, stringifyJson } from './json.js';
+
 const EMPTY = Buffer.alloc(0);
 
 /** Which representation is authoritative. */
@@ -26,6 +28,12 @@ export class Message {
   private structuredShared = false;
   /** A processing error flagged on this message; the stream keeps flowing. */
   error: Error | null = null;
+  /**
+   * Values that travel with the message and everything copied from it, invisible to mappings
+   * and never written out (e.g. the HTTP request a sync response answers). Copy-on-write.
+   */
+  private context: Map<unknown, unknown> | null = null;
+  private contextShared = false;
 
   private constructor(bytes: Buffer | null, meta: Map<string, unknown> | null) {
     this.bytes = bytes;
@@ -61,11 +69,14 @@ export class Message {
     return this.asBytes().toString('utf8');
   }
 
-  /** The content parsed as JSON (once). Throws a SyntaxError when the content is not JSON. */
+  /**
+   * The content parsed as JSON (once). Throws a SyntaxError when the content is not JSON (or
+   * nests deeper than MAX_JSON_DEPTH). Integers beyond 2^53 are kept exact as bigints.
+   */
   asStructured(): unknown {
     if (!this.hasStructured) {
       const bytes = this.bytes ?? EMPTY;
-      this.structured = JSON.parse(bytes.toString('utf8'));
+      this.structured = parseJson(bytes.toString('utf8'));
       this.hasStructured = true;
       this.structuredShared = false;
     }
@@ -172,6 +183,19 @@ export class Message {
     return this.meta;
   }
 
+  getContext<T>(key: unknown): T | undefined {
+    return this.context?.get(key) as T | undefined;
+  }
+
+  setContext(key: unknown, value: unknown): void {
+    if (this.context === null) this.context = new Map();
+    else if (this.contextShared) {
+      this.context = new Map(this.context);
+      this.contextShared = false;
+    }
+    this.context.set(key, value);
+  }
+
   /**
    * A cheap copy: shares bytes, structured value and metadata until one side writes.
    * Bytes are never mutated in place, so sharing them is safe.
@@ -190,6 +214,11 @@ export class Message {
       m.structuredShared = true;
       this.structuredShared = true;
     }
+    if (this.context !== null) {
+      m.context = this.context;
+      m.contextShared = true;
+      this.contextShared = true;
+    }
     return m;
   }
 }
@@ -201,13 +230,16 @@ export function serialiseValue(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
   if (v === undefined) return 'null';
-  return JSON.stringify(v, jsonReplacer);
+  // stringifyJson writes bigints (integers beyond 2^53) as exact digits.
+  return stringifyJson(v, jsonReplacer);
 }
 
-/** JSON.stringify cannot write BigInt: write it as a bare integer. */
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+/** Bytes inside a structured value are written as their text. */
+function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  // Look at the holder too: a Buffer has already been through its toJSON ({type, data}) here.
+  const raw = value instanceof Uint8Array ? value : (this as Record<string, unknown>)[key];
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   return value;
 }
 

@@ -13,7 +13,7 @@ import type { Batch, Message } from '../core/message.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics, Counter, Timer, Gauge } from '../core/metrics.js';
 import { Backoff, sleep } from '../core/backoff.js';
-import { errorMessage, toError } from '../core/errors.js';
+import { errorMessage, isPermanent, toError } from '../core/errors.js';
 import { Semaphore } from './semaphore.js';
 import { runProcessors } from './run_processors.js';
 
@@ -243,6 +243,11 @@ export class ManagedOutput implements Output {
         }
         if (!this.opts.retryForever) throw err;
         if (this.opts.forceSignal.aborted) throw err;
+        if (isPermanent(err)) {
+          // Retrying cannot help: nack the batch so its source redelivers or routes it, and free the slot.
+          this.opts.logger.error(`failed to send a batch of ${batch.length} (not retried): ${err.message}`);
+          throw err;
+        }
         backoff ??= new Backoff({ initialMs: this.opts.retryInitialMs ?? 100, maxMs: this.opts.retryMaxMs ?? 30_000 });
         const wait = backoff.next();
         this.opts.logger.warn(`failed to send a batch of ${batch.length}: ${err.message}; retrying in ${Math.round(wait)}ms`);

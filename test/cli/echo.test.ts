@@ -106,7 +106,7 @@ test('nested components print as {label?, <type>, processors?} with defaults fil
   const out = echoText('input:\n  label: in\n  stdin: {}\n  processors:\n    - label: p1\n      mapping: root = this\n    - mapping: root = 1\n');
   assert.deepEqual(out.input, {
     label: 'in',
-    stdin: { scanner: { lines: { max_buffer_size: 65536 } }, auto_replay_nacks: true },
+    stdin: { scanner: { lines: { max_buffer_size: 65536, omit_empty: false } }, auto_replay_nacks: true },
     processors: [{ label: 'p1', mapping: 'root = this' }, { mapping: 'root = 1' }],
   });
 });

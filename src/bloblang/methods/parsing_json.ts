@@ -6,6 +6,7 @@
  */
 import { BloblangError, DELETE, NOTHING, Timestamp, isObject, type Value } from '../value.js';
 import { putKey } from './objects_util.js';
+import { parseJson } from '../../core/json.js';
 
 const HTML_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
 
@@ -56,13 +57,13 @@ export function formatGoJson(v: Value, indent: string | null, escapeHtml: boolea
  * precision. `__proto__` keys are stored as plain data.
  */
 export function parseGoJson(text: string, exactIntegers: boolean): Value {
-  if (!exactIntegers) {
-    try {
-      return JSON.parse(text) as Value;
-    } catch {
-      // Fall through: Go's json.Decoder reads the first value and ignores what follows it,
-      // and the hand-written reader below does the same.
-    }
+  try {
+    return parseJson(text, { exactIntegers }) as Value;
+  } catch (e) {
+    // Too deep is final: the reader below recurses and would only crash on it.
+    if (/nested deeper than/.test((e as Error).message)) throw new BloblangError(`failed to parse value as JSON: ${(e as Error).message}`);
+    // Otherwise fall through: Go's json.Decoder reads the first value and ignores what follows
+    // it, and the hand-written reader below does the same.
   }
   let pos = 0;
   const fail = (msg: string): never => {

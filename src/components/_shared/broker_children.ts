@@ -3,7 +3,7 @@
  * Resources, written with an optional retry loop that ends when the composite closes, and
  * closed together.
  */
-import { Backoff, sleep, errorMessage, toError, type BatchPolicy, type Output, type Batch, type Resources, type ComponentConfig } from '../../plugin/index.js';
+import { Backoff, sleep, errorMessage, isPermanent, toError, type BatchPolicy, type Output, type Batch, type Resources, type ComponentConfig } from '../../plugin/index.js';
 
 /**
  * What engine-managed outputs (from `res.buildOutput`) offer beyond the Output contract: sending
@@ -107,7 +107,7 @@ export class ChildOutputs {
         return;
       } catch (e) {
         const err = toError(e);
-        if (this.closing.aborted) throw err;
+        if (this.closing.aborted || isPermanent(err)) throw err;
         backoff ??= new Backoff({ initialMs: timing.initialMs, maxMs: timing.maxMs });
         const wait = backoff.next();
         this.res.logger.warn(`failed to send a batch to child output ${index}: ${err.message}; retrying in ${Math.round(wait)}ms`);

@@ -13,12 +13,12 @@
  */
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve, sep, basename, join } from 'node:path';
-import { SluiceError } from '../../plugin/index.js';
+import { PermanentError, SluiceError } from '../../plugin/index.js';
 
 export const MAX_PATH_CHARS = 4096;
 
 /** A path that may not be written: a per-message error, never a crash. */
-export class PathRejectedError extends SluiceError {
+export class PathRejectedError extends PermanentError {
   constructor(reason: string, path: string) {
     super('E_PATH_REJECTED', `file output: refusing to write path ${describePath(path)}: ${reason}`);
     this.name = 'PathRejectedError';

@@ -6,10 +6,14 @@
  */
 import type { AckFn, InputBatch, Message } from '../../plugin/index.js';
 
+/** Runs once a batch is finally done: delivered, or failed when replays are off (err set). */
+export type DoneFn = (err?: Error) => void;
+
 interface Queued {
   messages: Message[];
   notBefore: number;
   failures: number;
+  onDone?: DoneFn;
 }
 
 export class ReplayQueue {
@@ -25,15 +29,15 @@ export class ReplayQueue {
     const head = this.queue[0];
     if (!head || head.notBefore > Date.now()) return null;
     this.queue.shift();
-    return { messages: head.messages, ack: this.track(head.messages, head.failures) };
+    return { messages: head.messages, ack: this.track(head.messages, head.failures, head.onDone) };
   }
 
   /** The ack for a fresh batch; `onDone` runs once the batch was finally delivered or dropped. */
-  ackFor(messages: Message[], onDone?: () => void): AckFn {
+  ackFor(messages: Message[], onDone?: DoneFn): AckFn {
     return this.track(messages, 0, onDone);
   }
 
-  private track(messages: Message[], failures: number, onDone?: () => void): AckFn {
+  private track(messages: Message[], failures: number, onDone?: DoneFn): AckFn {
     this.outstanding++;
     // Keep untouched copies: processors may change the messages before a nack.
     const originals = this.enabled ? messages.map((m) => m.copy()) : [];
@@ -44,8 +48,8 @@ export class ReplayQueue {
       this.outstanding--;
       if (err && this.enabled) {
         const delay = Math.min(1000, 10 * 2 ** failures);
-        this.queue.push({ messages: originals.map((m) => m.copy()), notBefore: Date.now() + delay, failures: failures + 1 });
-      } else onDone?.();
+        this.queue.push({ messages: originals.map((m) => m.copy()), notBefore: Date.now() + delay, failures: failures + 1, onDone });
+      } else onDone?.(err);
       for (const w of this.waiters.splice(0)) w();
     };
   }

@@ -1,3 +1,4 @@
+import { ReplayQueue } from '../_shared/replay_queue.js';
 import { createReadStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import {
@@ -88,7 +89,7 @@ registerInput(
     const factory = await res.buildScanner(conf.scanner);
     let queue: string[] | undefined;
     let current: { state: FileState; scanner: Scanner; meta: [string, unknown][] } | undefined;
-    const replays: { messages: Message[]; state: FileState }[] = [];
+    const replay = new ReplayQueue(conf.auto_replay_nacks);
     let closed = false;
 
     const settle = (state: FileState): void => {
@@ -96,19 +97,13 @@ registerInput(
       unlink(state.path).catch((e) => res.logger.error(`failed to delete consumed file ${state.path}: ${errorMessage(e)}`));
     };
 
-    /** The ack of a batch read from `state`'s file; a nack queues untouched copies to read again. */
-    const ackFor = (messages: Message[], state: FileState): AckFn => {
-      const originals = conf.auto_replay_nacks ? messages.map((m) => m.copy()) : undefined;
-      return (err?: Error) => {
-        if (err && originals) {
-          replays.push({ messages: originals, state });
-          return;
-        }
+    /** The ack of a batch read from `state`'s file; a nack replays it (with backoff) until delivered. */
+    const ackFor = (messages: Message[], state: FileState): AckFn =>
+      replay.ackFor(messages, (err) => {
         if (err) state.failed = true;
         state.outstanding--;
         settle(state);
-      };
-    };
+      });
 
     const openNext = async (): Promise<boolean> => {
       while (queue!.length > 0) {
@@ -148,17 +143,12 @@ registerInput(
         queue ??= await expandGlobs(conf.paths);
       },
       async read(): Promise<InputBatch | null> {
-        const again = replays.shift();
-        if (again) {
-          const messages = again.messages.map((m) => m.copy());
-          return { messages, ack: ackFor(again.messages, again.state) };
-        }
+        const again = replay.shift();
+        if (again) return again;
         for (;;) {
           if (!current && !(await openNext())) {
-            // Every file was read. Not waiting here for batches still in flight: an output that
-            // batches flushes its last partial batch only once the input has ended.
-            if (replays.length > 0) return input.read();
-            return null;
+            // Every file was read: wait for what is still in flight, which may need replaying.
+            return replay.endOfInput(res.signal);
           }
           let messages: Message[] | null;
           try {

@@ -5,6 +5,7 @@ import {
   compileInterpolation,
   maxInFlightField,
   errorMessage,
+  PermanentError,
   type Output,
   type Resources,
   type Message,
@@ -115,7 +116,7 @@ registerOutput(
         }
       }
       if (errors.length === 1) throw errors[0]!;
-      if (errors.length > 1) throw new Error(`${errors[0]!.message} (and ${errors.length - 1} more messages of this batch refused)`);
+      if (errors.length > 1) throw new PermanentError('E_PATH_REJECTED', `${errors[0]!.message} (and ${errors.length - 1} more messages of this batch refused)`);
       return out;
     };
 

@@ -6,13 +6,14 @@ registerScanner(
   {
     name: 'lines',
     summary: 'Splits a stream of bytes into a message per line (or per custom delimiter).',
-    description: 'A trailing carriage return is removed from each line, and empty lines are skipped, as Benthos does.',
+    description: 'A trailing carriage return is removed from each line (unless a custom delimiter is used).',
     config: objectConfig([
       field.string('custom_delimiter', 'Split on this sequence instead of line breaks.').optional(),
       field.int('max_buffer_size', 'The longest line accepted, in bytes.').default(65536),
+      field.bool('omit_empty', 'Skip empty lines instead of emitting empty messages.').default(false),
     ]),
   },
-  (conf: { custom_delimiter?: string; max_buffer_size: number }) => ({
+  (conf: { custom_delimiter?: string; max_buffer_size: number; omit_empty: boolean }) => ({
     create(stream): Scanner {
       const custom = conf.custom_delimiter !== undefined && conf.custom_delimiter !== '';
       const splitter = new DelimitedSplitter(Buffer.from(custom ? conf.custom_delimiter! : '\n'), conf.max_buffer_size);
@@ -24,7 +25,7 @@ registerScanner(
         while (head < ready.length) {
           let line = ready[head++]!;
           if (!custom && line.length > 0 && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
-          if (line.length === 0) continue;
+          if (line.length === 0 && conf.omit_empty) continue;
           return [Message.fromBytes(line)];
         }
         ready.length = 0;
