@@ -76,6 +76,36 @@ export class ManagedOutput implements Output {
     this.connFailed = m.counter('output_connection_failed');
     this.connLost = m.counter('output_connection_lost');
     opts.drainSignal?.addEventListener('abort', () => this.flushPending(), { once: true });
+    // One listener for all writes in flight (a listener per write would pile up on the signal).
+    opts.forceSignal.addEventListener(
+      'abort',
+      () => {
+        const err = new Error('shutdown forced before the write completed');
+        for (const reject of this.abandon) reject(err);
+        this.abandon.clear();
+      },
+      { once: true },
+    );
+  }
+
+  private readonly abandon = new Set<(e: Error) => void>();
+
+  /** Settle with the write, or reject as soon as shutdown is forced (the write is abandoned, not acked). */
+  private abortable(p: Promise<void>): Promise<void> {
+    if (this.opts.forceSignal.aborted) return Promise.reject(new Error('shutdown forced before the write completed'));
+    return new Promise((resolve, reject) => {
+      this.abandon.add(reject);
+      p.then(
+        () => {
+          this.abandon.delete(reject);
+          resolve();
+        },
+        (e) => {
+          this.abandon.delete(reject);
+          reject(e);
+        },
+      );
+    });
   }
 
   /** Connect, retrying with backoff until it works or shutdown is forced. */
@@ -228,7 +258,7 @@ export class ManagedOutput implements Output {
       if (!this.connected) await this.connect();
       const start = process.hrtime.bigint();
       try {
-        await abortable(this.inner.write(batch), this.opts.forceSignal);
+        await this.abortable(this.inner.write(batch));
         this.latency.observeNs(Number(process.hrtime.bigint() - start));
         this.sent.inc(batch.length);
         this.batchSent.inc();
@@ -279,23 +309,4 @@ function safeCheck(check: (b: Batch, i: number) => boolean, batch: Batch, i: num
   } catch {
     return false;
   }
-}
-
-/** Settle with the write, or reject as soon as shutdown is forced (the write is abandoned, not acked). */
-function abortable(p: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(new Error('shutdown forced before the write completed'));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(new Error('shutdown forced before the write completed'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
