@@ -437,6 +437,7 @@ class Parser {
       const pos = this.p;
       if (this.ch === '.') {
         this.p++;
+        const afterDot = this.p;
         this.ws(true);
         if (this.src[this.p] === '(') {
           this.p++;
@@ -449,13 +450,15 @@ class Parser {
         }
         const id = this.identAt(this.p);
         if (id !== undefined && this.src[this.p + id.length] === '(') {
+          // Errors about a method (unknown name, bad arguments) point at its name, as Benthos does.
+          const namePos = this.p;
           this.p += id.length;
           const args = this.callArgs();
-          target = { k: 'method', target, name: id, args, pos };
+          target = { k: 'method', target, name: id, args, pos: namePos };
           continue;
         }
         const seg = this.pathSegment();
-        if (seg === undefined) this.fail('expected method or field path');
+        if (seg === undefined) this.fail('expected method or field path', afterDot);
         target = appendPath(target, seg, pos);
         continue;
       }

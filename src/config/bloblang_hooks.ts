@@ -3,29 +3,27 @@
  * reported at its line and column in the YAML file, not only when the stream starts.
  */
 import { parseMapping, parseInterpolation } from '../bloblang/index.js';
-import type { Diagnostic, Position } from '../core/errors.js';
-import type { ParseHooks } from './parse.js';
+import type { Diagnostic } from '../core/errors.js';
+import type { Locate, ParseHooks } from './parse.js';
+import { offsetOfLineColumn } from './scalar_source_map.js';
 
-function place(diags: Diagnostic[], at: Position, block: boolean): Diagnostic[] {
+function place(src: string, diags: Diagnostic[], locate: Locate): Diagnostic[] {
   return diags.map((d) => {
     const m = /^line (\d+) char (\d+): /.exec(d.message);
-    if (!m) return { ...d, position: at };
-    const line = Number(m[1]);
-    const col = Number(m[2]);
-    const column = line === 1 || block ? at.column + col - 1 : col;
+    if (!m) return { ...d, position: locate(0) };
     return {
       ...d,
       message: `bloblang: ${d.message.slice(m[0].length)}`,
-      position: { file: at.file, line: at.line + line - 1, column },
+      position: locate(offsetOfLineColumn(src, Number(m[1]), Number(m[2]))),
     };
   });
 }
 
 export const bloblangHooks: ParseHooks = {
-  checkMapping(src, at, block) {
-    return place(parseMapping(src).diagnostics, at, block);
+  checkMapping(src, locate) {
+    return place(src, parseMapping(src).diagnostics, locate);
   },
-  checkInterpolation(src, at, block) {
-    return place(parseInterpolation(src).diagnostics, at, block);
+  checkInterpolation(src, locate) {
+    return place(src, parseInterpolation(src).diagnostics, locate);
   },
 };

@@ -45,7 +45,18 @@ export function parseYaml(src: SourceFile): ParsedYaml {
     return { lineCounter, diagnostics };
   }
   for (const err of [...doc.errors, ...doc.warnings]) {
-    const lp = lineCounter.linePos(err.pos[0]);
+    let at = err.pos[0];
+    // An unclosed quote is reported where the file ends; point at the quote that opened it.
+    const quote = /Missing closing ("|')quote/.exec(err.message)?.[1];
+    if (quote) {
+      for (let i = Math.min(at, src.text.length) - 1; i >= 0; i--) {
+        if (src.text[i] === quote && src.text[i - 1] !== '\\') {
+          at = i;
+          break;
+        }
+      }
+    }
+    const lp = lineCounter.linePos(at);
     const firstLine = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const isDup = err.code === 'DUPLICATE_KEY';
     diagnostics.push({

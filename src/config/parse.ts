@@ -8,6 +8,7 @@ import { parseDuration } from '../core/duration.js';
 import type { ComponentKind, ComponentSpec, FieldSpec } from './spec.js';
 import { substituteEnv } from './env.js';
 import { didYouMean } from './suggest.js';
+import { scalarOffsets } from './scalar_source_map.js';
 
 /** A nested component as written in config, built later through the registry. */
 export interface ComponentConfig {
@@ -35,10 +36,12 @@ export interface ComponentLookup {
 
 export interface ParseHooks {
   /** Validate a Bloblang mapping; diagnostics are positioned in the file. */
-  /** `block` is true for YAML block scalars, whose every line is indented like the first. */
-  checkMapping?(src: string, at: Position, block: boolean): Diagnostic[];
-  checkInterpolation?(src: string, at: Position, block: boolean): Diagnostic[];
+  /** `locate` turns an offset in `src` into its position in the config file. */
+  checkMapping?(src: string, locate: Locate): Diagnostic[];
+  checkInterpolation?(src: string, locate: Locate): Diagnostic[];
 }
+
+export type Locate = (offset: number) => Position;
 
 export interface ParseContext {
   file?: string;
@@ -66,14 +69,19 @@ const INT_RE = /^[-+]?\d+$/;
 const FLOAT_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 /** The scalar's value with `${ENV}` substituted in strings. */
-function scalarValue(node: Scalar, path: string, ctx: ParseContext): { value: unknown; fromEnv: boolean } {
+function scalarValue(node: Scalar, path: string, ctx: ParseContext): { value: unknown; fromEnv: boolean; missing: boolean } {
   const v = node.value;
-  if (typeof v !== 'string') return { value: v, fromEnv: false };
+  if (typeof v !== 'string') return { value: v, fromEnv: false, missing: false };
   const r = substituteEnv(v, ctx.env);
   for (const name of r.missing) {
     report(ctx, 'E_ENV_MISSING', `required environment variable ${name} is not set`, node, path, `set ${name} or give a default: \${${name}:value}`);
   }
-  return { value: r.value, fromEnv: r.substituted };
+  return { value: r.value, fromEnv: r.substituted, missing: r.missing.length > 0 };
+}
+
+/** How a field is named in messages: its name, or its path for list and map elements. */
+function fieldName(spec: FieldSpec, path: string): string {
+  return spec.name || path;
 }
 
 /** Plain JS of any node, with env substitution in strings. */
@@ -130,7 +138,7 @@ export function parseField(spec: FieldSpec, node: Node | null | undefined, path:
     if (spec.default !== undefined) return structuredCloneSafe(spec.default);
     if (spec.optional) return undefined;
     if (spec.kind === 'object') return parseObject(spec, undefined, path, ctx, parent);
-    report(ctx, 'E_REQUIRED', `field ${spec.name} is required`, parent, path);
+    report(ctx, 'E_REQUIRED', `field ${fieldName(spec, path)} is required`, parent, path);
     return undefined;
   }
   if (node === null) {
@@ -142,7 +150,7 @@ export function parseField(spec: FieldSpec, node: Node | null | undefined, path:
     if (spec.default !== undefined) return structuredCloneSafe(spec.default);
     if (spec.optional) return undefined;
     if (spec.kind !== 'input' && spec.kind !== 'output' && spec.kind !== 'processor') {
-      report(ctx, 'E_REQUIRED', `field ${spec.name} needs a value`, parent, path);
+      report(ctx, 'E_REQUIRED', `field ${fieldName(spec, path)} needs a value`, parent, path);
       return undefined;
     }
   }
@@ -179,43 +187,34 @@ function structuredCloneSafe(v: unknown): unknown {
 
 function parseStringLike(spec: FieldSpec, node: Node, path: string, ctx: ParseContext): unknown {
   if (!isScalar(node) || (node.value !== null && typeof node.value === 'object')) {
-    report(ctx, 'E_TYPE', `field ${spec.name}: expected a string, got ${nodeKind(node)}`, node, path);
+    report(ctx, 'E_TYPE', `field ${fieldName(spec, path)}: expected a string, got ${nodeKind(node)}`, node, path);
     return undefined;
   }
   if (node.value === null) return spec.default ?? (spec.optional ? undefined : '');
   const { value } = scalarValue(node, path, ctx);
   const s = String(value);
   if (spec.options && !spec.options.includes(s)) {
-    report(ctx, 'E_OPTION', `field ${spec.name}: value "${s}" is not one of ${spec.options.join(', ')}${didYouMean(s, spec.options)}`, node, path);
+    report(ctx, 'E_OPTION', `field ${fieldName(spec, path)}: value "${s}" is not one of ${spec.options.join(', ')}${didYouMean(s, spec.options)}`, node, path);
   }
-  const at = contentPosition(ctx, node);
-  const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
-  if (spec.kind === 'bloblang' && ctx.hooks.checkMapping && at && s !== '') ctx.diagnostics.push(...ctx.hooks.checkMapping(s, at, block));
-  if (spec.kind === 'interpolated' && ctx.hooks.checkInterpolation && at && s.includes('${!')) {
-    ctx.diagnostics.push(...ctx.hooks.checkInterpolation(s, at, block));
+  const wantsMapping = spec.kind === 'bloblang' && ctx.hooks.checkMapping && s !== '';
+  const wantsInterp = spec.kind === 'interpolated' && ctx.hooks.checkInterpolation && s.includes('${!');
+  if ((wantsMapping || wantsInterp) && node.range) {
+    const locate = locator(ctx, node);
+    ctx.diagnostics.push(...(wantsMapping ? ctx.hooks.checkMapping!(s, locate) : ctx.hooks.checkInterpolation!(s, locate)));
   }
   runCheck(spec, s, node, path, ctx);
   return s;
 }
 
-/** Where the text of a scalar starts: block scalars (`|`) start on the next line. */
-function contentPosition(ctx: ParseContext, node: Scalar): Position | undefined {
-  const p = positionOf(ctx, node);
-  if (!p) return undefined;
-  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
-    // The content begins on the line after the indicator, at the block's indentation.
-    const start = node.range![0];
-    const text = ctxSource ?? '';
-    const nl = text.indexOf('\n', start);
-    if (nl >= 0) {
-      let i = nl + 1;
-      while (text[i] === ' ') i++;
-      const lp = ctx.lineCounter.linePos(i);
-      return { file: ctx.file, line: lp.line, column: lp.col };
-    }
-  }
-  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return { ...p, column: p.column + 1 };
-  return p;
+/** Positions in the file of the characters of a scalar's value (through escapes, folding, indentation). */
+function locator(ctx: ParseContext, node: Scalar): Locate {
+  let offsets: number[] | undefined;
+  return (offset) => {
+    offsets ??= scalarOffsets(ctxSource ?? '', node.type, node.range![0], node.range![1]);
+    const at = offsets[Math.max(0, Math.min(offset, offsets.length - 1))]!;
+    const lp = ctx.lineCounter.linePos(at);
+    return { file: ctx.file, line: lp.line, column: lp.col };
+  };
 }
 let ctxSource: string | undefined;
 export function setSourceText(src: string | undefined): void {
@@ -224,20 +223,22 @@ export function setSourceText(src: string | undefined): void {
 
 function parseNumber(spec: FieldSpec, node: Node, path: string, ctx: ParseContext): unknown {
   if (!isScalar(node)) {
-    report(ctx, 'E_TYPE', `field ${spec.name}: expected a number, got ${nodeKind(node)}`, node, path);
+    report(ctx, 'E_TYPE', `field ${fieldName(spec, path)}: expected a number, got ${nodeKind(node)}`, node, path);
     return undefined;
   }
-  let { value } = scalarValue(node, path, ctx);
+  const sv = scalarValue(node, path, ctx);
+  if (sv.missing) return undefined; // already reported: the variable, not the type, is the problem
+  let { value } = sv;
   if (typeof value === 'string') {
     const t = value.trim();
     if (spec.kind === 'int' ? INT_RE.test(t) : FLOAT_RE.test(t)) value = Number(t);
   }
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    report(ctx, 'E_TYPE', `field ${spec.name}: expected ${spec.kind === 'int' ? 'an integer' : 'a number'}, got ${describeScalar(value)}`, node, path);
+    report(ctx, 'E_TYPE', `field ${fieldName(spec, path)}: expected ${spec.kind === 'int' ? 'an integer' : 'a number'}, got ${describeScalar(value)}`, node, path);
     return undefined;
   }
   if (spec.kind === 'int' && !Number.isInteger(value)) {
-    report(ctx, 'E_TYPE', `field ${spec.name}: expected an integer, got ${value}`, node, path);
+    report(ctx, 'E_TYPE', `field ${fieldName(spec, path)}: expected an integer, got ${value}`, node, path);
     return undefined;
   }
   runCheck(spec, value, node, path, ctx);
@@ -246,14 +247,16 @@ function parseNumber(spec: FieldSpec, node: Node, path: string, ctx: ParseContex
 
 function parseBool(spec: FieldSpec, node: Node, path: string, ctx: ParseContext): unknown {
   if (!isScalar(node)) {
-    report(ctx, 'E_TYPE', `field ${spec.name}: expected a boolean, got ${nodeKind(node)}`, node, path);
+    report(ctx, 'E_TYPE', `field ${fieldName(spec, path)}: expected a boolean, got ${nodeKind(node)}`, node, path);
     return undefined;
   }
-  let { value } = scalarValue(node, path, ctx);
+  const sv = scalarValue(node, path, ctx);
+  if (sv.missing) return undefined;
+  let { value } = sv;
   if (value === 'true') value = true;
   else if (value === 'false') value = false;
   if (typeof value !== 'boolean') {
-    report(ctx, 'E_TYPE', `field ${spec.name}: expected true or false, got ${describeScalar(value)}`, node, path);
+    report(ctx, 'E_TYPE', `field ${fieldName(spec, path)}: expected true or false, got ${describeScalar(value)}`, node, path);
     return undefined;
   }
   return value;
@@ -261,16 +264,17 @@ function parseBool(spec: FieldSpec, node: Node, path: string, ctx: ParseContext)
 
 function parseDurationField(spec: FieldSpec, node: Node, path: string, ctx: ParseContext): unknown {
   if (!isScalar(node)) {
-    report(ctx, 'E_TYPE', `field ${spec.name}: expected a duration string such as "5s", got ${nodeKind(node)}`, node, path);
+    report(ctx, 'E_TYPE', `field ${fieldName(spec, path)}: expected a duration string such as "5s", got ${nodeKind(node)}`, node, path);
     return undefined;
   }
-  const { value } = scalarValue(node, path, ctx);
+  const { value, missing } = scalarValue(node, path, ctx);
+  if (missing) return undefined;
   const s = String(value ?? '');
   if (s === '' && spec.optional) return s;
   try {
     if (s !== '') parseDuration(s);
   } catch (e) {
-    report(ctx, 'E_DURATION', `field ${spec.name}: ${(e as Error).message}`, node, path, 'use a number with a unit: ns, us, ms, s, m or h (e.g. "500ms", "1m30s")');
+    report(ctx, 'E_DURATION', `field ${fieldName(spec, path)}: ${(e as Error).message}`, node, path, 'use a number with a unit: ns, us, ms, s, m or h (e.g. "500ms", "1m30s")');
     return undefined;
   }
   return s;
@@ -310,7 +314,7 @@ function parseArray(spec: FieldSpec, node: Node, path: string, ctx: ParseContext
   if (isNullNode(node)) return [];
   if (!isSeq(node)) {
     if (spec.scalarToArray && isScalar(node)) return [parseField(elem, node, `${path}.0`, ctx)];
-    report(ctx, 'E_TYPE', `field ${spec.name}: expected a list, got ${nodeKind(node)}`, node, path);
+    report(ctx, 'E_TYPE', `field ${fieldName(spec, path)}: expected a list, got ${nodeKind(node)}`, node, path);
     return undefined;
   }
   const out = node.items.map((n, i) => parseField(elem, (n as Node | null) ?? null, `${path}.${i}`, ctx, node));
@@ -321,7 +325,7 @@ function parseArray(spec: FieldSpec, node: Node, path: string, ctx: ParseContext
 function parseMap(spec: FieldSpec, node: Node, path: string, ctx: ParseContext): unknown {
   if (isNullNode(node)) return {};
   if (!isMap(node)) {
-    report(ctx, 'E_TYPE', `field ${spec.name}: expected an object, got ${nodeKind(node)}`, node, path);
+    report(ctx, 'E_TYPE', `field ${fieldName(spec, path)}: expected an object, got ${nodeKind(node)}`, node, path);
     return undefined;
   }
   const out: Record<string, unknown> = {};
@@ -387,7 +391,8 @@ export function parseComponent(kind: ComponentKind, node: Node | null, path: str
       const labelNode = node.items.find((p) => keyOf(p) === 'label')?.value as Node;
       report(ctx, 'E_DUPLICATE_LABEL', `label "${label}" is used more than once (also at ${prev})`, labelNode, joinPath(path, 'label'));
     } else {
-      const p = positionOf(ctx, node);
+      const labelNode = node.items.find((p) => keyOf(p) === 'label')?.value as Node;
+      const p = positionOf(ctx, labelNode);
       ctx.labels.set(label, p ? `line ${p.line}` : path);
     }
   }
@@ -401,7 +406,7 @@ export function parseComponent(kind: ComponentKind, node: Node | null, path: str
   }
   let processors: ComponentConfig[] = [];
   if (procsNode !== undefined && !isNullNode(procsNode)) {
-    if (!isSeq(procsNode)) report(ctx, 'E_TYPE', 'processors: expected a list', procsNode, joinPath(path, 'processors'));
+    if (!isSeq(procsNode)) report(ctx, 'E_TYPE', `field processors: expected a list, got ${nodeKind(procsNode)}`, procsNode, joinPath(path, 'processors'));
     else {
       processors = procsNode.items
         .map((n, i) => parseComponent('processor', (n as Node | null) ?? null, `${joinPath(path, 'processors')}.${i}`, ctx))
