@@ -23,5 +23,7 @@ if [ "${SLUICE_SERVICES:-}" = "all" ]; then
   start_if_down rabbitmq 5672 rabbitmq-server -detached
   start_if_down mosquitto 1883 mosquitto -d -c /etc/mosquitto/mosquitto.conf
   command -v kcat >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat)
+  # Headless Chromium for the Bloblang playground test (driven by playwright-core, no download).
+  [ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 fi
 exit 0

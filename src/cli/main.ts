@@ -7,6 +7,8 @@ import { lintCommand } from './lint.js';
 import { listCommand, LIST_KIND_NAMES } from './list.js';
 import { echoCommand } from './echo.js';
 import { createCommand } from './create.js';
+import { bloblCommand, configureBloblCommand, parseBloblArgs } from './blobl.js';
+import { bloblServerCommand } from './blobl_server.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -155,6 +157,68 @@ Examples:
     )
     .action(async (expression: string | undefined, opts: { small: boolean }) => {
       process.exitCode = await createCommand(expression, { small: opts.small });
+    });
+
+  // `sluice blobl`: map lines of input with Bloblang, or serve the Bloblang playground.
+  const blobl = configureBloblCommand(program.command('blobl')).action(async () => {
+    // The program's own `-r, --resources` takes blobl's `-r` (--raw) wherever it appears, so
+    // blobl's arguments are parsed again on their own (rawArgs: commander's untyped copy of argv).
+    const argv = (program as unknown as { rawArgs: string[] }).rawArgs;
+    process.exitCode = await bloblCommand(parseBloblArgs(argv.slice(argv.indexOf('blobl', 2) + 1)));
+  });
+  blobl
+    .command('server')
+    .description('serve the Bloblang playground: input, mapping and output side by side, evaluated as you type')
+    .option('--host <host>', 'the host to bind to (keep it on loopback: mappings can read env and files)', '127.0.0.1')
+    .option('-p, --port <port>', 'the port to bind to (0: any free port)', '4195')
+    .option('-n, --no-open', 'do not open the playground in a browser')
+    .option('-m, --mapping-file <file>', 'a mapping file to load as the initial mapping')
+    .option('-i, --input-file <file>', 'an input file to load as the initial input')
+    .option('-w, --write', 'write edits of the mapping and input back to --mapping-file / --input-file', false)
+    .addHelpText(
+      'after',
+      `
+For local debugging only: do not expose the server to a network.
+
+Examples:
+  $ sluice blobl server
+  $ sluice blobl server --no-open --port 8080 -m mapping.blobl -i input.json -w
+`,
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      process.exitCode = await bloblServerCommand({
+        host: opts.host as string,
+        port: opts.port as string,
+        open: opts.open as boolean,
+        mappingFile: opts.mappingFile as string | undefined,
+        inputFile: opts.inputFile as string | undefined,
+        write: opts.write as boolean,
+      });
+    });
+
+  program
+    .command('test')
+    .description('run the unit tests of configs: `tests:` sections and *_benthos_test.yaml / *_sluice_test.yaml files')
+    .argument('[paths...]', 'config or test files, directories, or dir/... to walk recursively (default: ./...)')
+    .option('-r, --resources <file>', 'a file of resources the tested configs use; repeatable', collect, [])
+    .addOption(new Option('--log <level>', 'let components log at this level (to stderr)'))
+    .addHelpText(
+      'after',
+      `
+Prints Test 'FILE' succeeded|failed per config, every failure with its test name,
+line and reason, and ends with "N passed, N failed". Exit code 1 on any failure.
+
+Examples:
+  $ sluice test ./config.yaml
+  $ sluice test ./config_benthos_test.yaml
+  $ sluice test ./tests/...
+`,
+    )
+    .action(async (paths: string[], opts: { resources: string[]; log?: string }) => {
+      const { testCommand } = await import('./test.js');
+      // The program's own -r takes the flag wherever it appears: merge both.
+      const resources = [...((program.opts().resources as string[] | undefined) ?? []), ...opts.resources];
+      process.exitCode = await testCommand({ paths, resources, logLevel: opts.log });
     });
 
   // `sluice -c config.yaml` with no command runs the config, as `benthos -c` does.
