@@ -37,7 +37,7 @@ export interface BuilderOptions {
 export class Builder {
   private readonly caches = new Map<string, Cache>();
   private readonly rateLimits = new Map<string, RateLimit>();
-  private readonly built: Array<{ close(): Promise<void> }> = [];
+  private readonly built: ManagedOutput[] = [];
   private readonly inputRes = new Map<string, ComponentConfig>();
   private readonly processorRes = new Map<string, ComponentConfig>();
   private readonly outputRes = new Map<string, ComponentConfig>();
@@ -68,6 +68,7 @@ export class Builder {
       label: conf.label,
       path,
       signal: this.opts.stopSignal,
+      inputExhausted: () => self.flushAll(),
       buildInput: (c) => self.buildInput(c),
       buildOutput: (c) => self.buildOutput(c, false),
       buildProcessors: (cs) => self.buildProcessors(cs),
@@ -156,6 +157,11 @@ export class Builder {
     });
     this.built.push(out);
     return out;
+  }
+
+  /** Send every output's partial batch now (nested outputs included). */
+  flushAll(): void {
+    for (const o of this.built) o.flushPending();
   }
 
   async closeResources(): Promise<void> {

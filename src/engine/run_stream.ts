@@ -53,6 +53,10 @@ export async function startStream(config: StreamConfig, opts: RunOptions = {}): 
   let stopping: Promise<number> | undefined;
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((r) => (resolveDone = r));
+  // Keep the process alive until the stream is done: if some component ever waits on nothing
+  // the event loop tracks, Node would otherwise exit with code 0 and drop what is in flight.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  void done.then(() => clearInterval(keepAlive));
   const stop = (): Promise<number> => {
     stopping ??= (async () => {
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));

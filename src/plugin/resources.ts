@@ -16,6 +16,12 @@ export interface Resources {
   readonly path: string;
   /** Aborted when the stream is shutting down: long waits should listen to it. */
   readonly signal: AbortSignal;
+  /**
+   * An input with no fresh data left that is waiting for its last batches to be acknowledged
+   * calls this: every output sends its partial batch now, so those batches are not left
+   * waiting for a batch to fill (which would wait for the input: a deadlock).
+   */
+  inputExhausted(): void;
 
   buildInput(conf: ComponentConfig): Promise<Input>;
   /** A nested output, with its processors, batching and max_in_flight applied. Failures reject (no endless retry). */

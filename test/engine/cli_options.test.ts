@@ -71,3 +71,14 @@ test('--version prints the version', async () => {
   assert.equal(r.code, 0);
   assert.equal(r.stdout.trim(), '0.1.0');
 });
+
+test('regression: batching without a period at the end of stdin flushes the last partial batch (no hang, no loss)', async () => {
+  const cfg = file(
+    'partial.yaml',
+    'http:\n  enabled: false\ninput:\n  stdin: {}\noutput:\n  broker:\n    outputs:\n      - stdout: {}\n    batching:\n      count: 64\n',
+  );
+  const lines = Array.from({ length: 200 }, (_, i) => `m${i}`);
+  const r = await runCli(['run', cfg], { input: `${lines.join('\n')}\n`, timeoutMs: 20_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.split('\n').filter((l) => l !== ''), lines);
+});

@@ -28,6 +28,7 @@ export async function buildResources(spec: { cache_resources?: unknown[]; rate_l
       label: c.label,
       path: c.path,
       signal: ctl.signal,
+      inputExhausted: () => {},
       getCache: (l: string) => {
         const v = caches.get(l);
         if (!v) throw new Error(`cache resource "${l}" was not found`);

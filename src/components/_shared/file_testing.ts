@@ -20,6 +20,7 @@ function resources(conf: ComponentConfig, logger: Logger): Resources {
     label: '',
     path: conf.path,
     signal: new AbortController().signal,
+    inputExhausted: () => {},
     buildScanner: (c: ComponentConfig) => Promise.resolve(defaultRegistry.get('scanner', c.type)!.create(c.config, resources(c, logger))),
   } as unknown as Resources;
 }

@@ -4,7 +4,7 @@
  * Replays of a batch that keeps failing are spaced out with a growing delay (up to 1 s), so a
  * poison message cannot spin the CPU.
  */
-import type { AckFn, InputBatch, Message } from '../../plugin/index.js';
+import type { AckFn, InputBatch, Message, Resources } from '../../plugin/index.js';
 
 /** Runs once a batch is finally done: delivered, or failed when replays are off (err set). */
 export type DoneFn = (err?: Error) => void;
@@ -58,18 +58,31 @@ export class ReplayQueue {
    * Call when the source itself has no more data: waits while batches are still out (they may be
    * nacked and need replaying), then returns a replay or null once everything was acknowledged.
    */
-  async endOfInput(signal?: AbortSignal): Promise<InputBatch | null> {
-    for (;;) {
-      const again = this.shift();
-      if (again) return again;
-      if (this.queue.length === 0 && this.outstanding === 0) return null;
-      if (signal?.aborted) return null;
-      const head = this.queue[0];
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        if (head) setTimeout(resolve, Math.max(0, head.notBefore - Date.now()));
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
+  async endOfInput(res: Pick<Resources, 'signal' | 'inputExhausted'>): Promise<InputBatch | null> {
+    const signal = res.signal;
+    let wake: (() => void) | undefined;
+    const onAbort = (): void => wake?.();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (;;) {
+        const again = this.shift();
+        if (again) return again;
+        if (this.queue.length === 0 && this.outstanding === 0) return null;
+        if (signal.aborted) return null;
+        // What is still out may sit in an output's partial batch: have it sent (again every
+        // 100 ms, as a nested output may only receive it after the first flush).
+        res.inputExhausted();
+        const head = this.queue[0];
+        const waitMs = Math.min(100, head ? Math.max(0, head.notBefore - Date.now()) : 100);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          this.waiters.push(resolve);
+          setTimeout(resolve, waitMs);
+        });
+        this.waiters = this.waiters.filter((w) => w !== wake);
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   }
 

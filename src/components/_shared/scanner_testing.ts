@@ -24,6 +24,7 @@ function build(conf: ComponentConfig): Promise<ScannerFactory> {
     label: '',
     path: conf.path,
     signal: new AbortController().signal,
+    inputExhausted: () => {},
     buildScanner: (c: ComponentConfig) => build(c),
   } as unknown as Resources;
   return Promise.resolve(reg.create(conf.config, res) as ScannerFactory | Promise<ScannerFactory>);

@@ -148,7 +148,7 @@ registerInput(
         for (;;) {
           if (!current && !(await openNext())) {
             // Every file was read: wait for what is still in flight, which may need replaying.
-            return replay.endOfInput(res.signal);
+            return replay.endOfInput(res);
           }
           let messages: Message[] | null;
           try {

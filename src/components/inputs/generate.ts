@@ -52,11 +52,12 @@ registerInput(
       async read() {
         const again = replay.shift();
         if (again) return again;
-        if (conf.count > 0 && produced >= conf.count) return replay.endOfInput(res.signal);
+        if (conf.count > 0 && produced >= conf.count) return replay.endOfInput(res);
         if (intervalMs > 0) {
           const wait = nextAt - Date.now();
           if (wait > 0 && !(await sleep(wait, res.signal))) return null;
-          nextAt = Math.max(nextAt, Date.now() - intervalMs) + intervalMs;
+          // The first message goes at once, each later one an interval after the previous.
+          nextAt = (nextAt === 0 ? Date.now() : Math.max(nextAt, Date.now() - intervalMs)) + intervalMs;
         }
         const messages: Message[] = [];
         while (messages.length < conf.batch_size && (conf.count === 0 || produced < conf.count)) {

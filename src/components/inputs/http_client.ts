@@ -109,7 +109,7 @@ registerInput(
       for (;;) {
         const again = replay.shift();
         if (again) return again;
-        if (streamEnded) return replay.endOfInput(res.signal);
+        if (streamEnded) return replay.endOfInput(res);
         if (!scanner) throw new NotConnectedError('http_client input: stream is not open');
         let messages: Message[] | null;
         try {

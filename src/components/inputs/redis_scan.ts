@@ -91,7 +91,7 @@ registerInput(
             throw commandFailure(e, c, 'redis_scan');
           }
           // Everything scanned: end once the messages still out were acknowledged (or replayed).
-          if (!more && pending.length === 0) return replay.endOfInput(res.signal);
+          if (!more && pending.length === 0) return replay.endOfInput(res);
         }
       },
       async close() {

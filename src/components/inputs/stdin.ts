@@ -23,7 +23,7 @@ registerInput(
         const again = replay.shift();
         if (again) return again;
         const messages = await scanner!.next();
-        if (messages === null) return replay.endOfInput(res.signal);
+        if (messages === null) return replay.endOfInput(res);
         return { messages, ack: replay.ackFor(messages) };
       },
       async close() {
