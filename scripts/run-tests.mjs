@@ -22,8 +22,13 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+// A test that hangs must fail the run, not hold CI until its own deadline: each test gets
+// 3 minutes, and the whole run 25 (a busy-looping file would not honour the per-test timer).
+const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=180000', ...files], {
   stdio: 'inherit',
   env: { ...process.env, TZ: 'UTC' },
+  timeout: 25 * 60 * 1000,
+  killSignal: 'SIGKILL',
 });
+if (res.error) console.error(`test run aborted: ${res.error.message}`);
 process.exit(res.status ?? 1);
