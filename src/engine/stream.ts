@@ -248,6 +248,9 @@ export class Stream {
       // Give the aborted retries a moment to nack their transactions.
       await Promise.race([this.drained(), new Promise((r) => setTimeout(r, 500))]);
     }
+    // Nothing is in flight any more: end connect and retry loops (an output that never
+    // connected would otherwise keep retrying, and keep the process alive).
+    this.forceCtl.abort();
     await this.closeAll();
     return { clean };
   }

@@ -164,6 +164,8 @@ export function connectorSuite(t: ConnectorTarget): void {
     const before = proxy.connections;
     proxy.reset();
     await waitFor(() => proxy.connections > before, 30_000, 'the input to reconnect');
+    // A subscription is re-established a moment after the connection: give it the warm-up time.
+    await warm();
     // The second half has new sequence numbers, so only messages sent after the reset count.
     await produce(t, id, count - half, t.address, half);
     await waitFor(() => new Set(sink.delivered.map(seqOf)).size >= count, 30_000, 'second half after reset');

@@ -72,7 +72,11 @@ export class FaultProxy {
   /** Close the listener: new connections are refused; open ones are reset. */
   async refuse(): Promise<void> {
     this.mode = 'refuse';
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    const closed = new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    // close() waits for open connections to end: reset them first, or it never returns; and
+    // again once closed, for any socket that was still being set up.
+    this.reset();
+    await closed;
     this.reset();
   }
 
