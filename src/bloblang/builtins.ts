@@ -12,6 +12,8 @@ import './methods/arrays.js';
 import './methods/timestamps.js';
 import './methods/parsing.js';
 import './methods/general.js';
+import './methods/jwt.js';
 import './functions/message.js';
 import './functions/general.js';
 import './functions/environment.js';
+import './functions/ids.js';
