@@ -8,6 +8,7 @@
  * closes the input, so its acknowledgements still reach the source.
  */
 import os from 'node:os';
+import { setMaxListeners } from 'node:events';
 import type { Processor } from '../core/components.js';
 import type { Batch, Message } from '../core/message.js';
 import type { Counter } from '../core/metrics.js';
@@ -57,6 +58,8 @@ export class Stream {
     private readonly opts: StreamOptions,
   ) {
     this.log = opts.logger;
+    // Every concurrent wait (retries, sleeps, replays) listens to these: no listener cap.
+    setMaxListeners(0, this.stopCtl.signal, this.forceCtl.signal, this.drainCtl.signal);
     this.erroredCounter = opts.metrics.counter('pipeline_errored_messages', { strategy: config.error_handling?.strategy ?? 'none' });
   }
 

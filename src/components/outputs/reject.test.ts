@@ -6,18 +6,20 @@ import { silentLogger } from '../../core/logger.js';
 import { waitFor } from '../../testing/wait.js';
 import type { Message } from '../../core/message.js';
 
-test('reject: every write fails with the interpolated message; the source gets a nack once shutdown is forced', async () => {
+test('reject: every write fails with the interpolated message and the source gets a nack at once', async () => {
   const source = new TestSource(['a'], false);
   sources.set('rj', source);
   const handle = await runStream(
     { http: { enabled: false }, input: { test_source: { id: 'rj' } }, output: { reject: 'no thanks' }, shutdown_timeout: '100ms' },
     { logger: silentLogger },
   );
-  await waitFor(() => source.read >= 1, 2000, 'the message to be read');
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(await handle.stop(), 1);
+  // A rejection is permanent: the batch is nacked (and this source redelivers it) without
+  // waiting for a shutdown.
+  await waitFor(() => source.nacked.length >= 2, 2000, 'the message to be nacked and redelivered');
+  source.end();
+  await handle.stop();
   assert.deepEqual(source.acked, []);
-  assert.deepEqual(source.nacked, ['a']);
+  assert.ok(source.nacked.every((m) => m === 'a'));
 });
 
 test('reject in a switch routes errored messages away with the error in the rejection text', async () => {

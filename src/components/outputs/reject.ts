@@ -1,4 +1,4 @@
-import { registerOutput, field, compileInterpolation, SluiceError, type Output } from '../../plugin/index.js';
+import { registerOutput, field, compileInterpolation, PermanentError, type Output } from '../../plugin/index.js';
 
 registerOutput(
   {
@@ -23,7 +23,8 @@ registerOutput(
     return {
       async connect() {},
       async write(batch) {
-        throw new SluiceError('E_REJECTED', message.render(batch, 0));
+        // Permanent: the batch is nacked back to its source at once (as Benthos does), not retried here.
+        throw new PermanentError('E_REJECTED', message.render(batch, 0));
       },
       async close() {},
     };
