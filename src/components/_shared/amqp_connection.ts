@@ -7,7 +7,7 @@
 import amqp from 'amqplib';
 import type { ChannelModel, SocketOptions } from 'amqplib';
 import { field, type Field, type Logger } from '../../plugin/index.js';
-import { tlsOptions, type TlsConfig } from './redis_tls.js';
+import { tlsOptions, type TlsConfig } from './tls.js';
 
 export interface AmqpConnectionConfig {
   urls: string[];

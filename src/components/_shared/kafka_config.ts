@@ -6,7 +6,7 @@
 import { field, type Field, type Resources } from '../../plugin/index.js';
 import type { SaslSettings } from './kafka_client.js';
 // The tls object is the same for every connector; it lives with the Redis helpers for now.
-import { tlsField, tlsOptions, type TlsConfig } from './redis_tls.js';
+import { tlsField, tlsOptions, type TlsConfig } from './tls.js';
 
 export { tlsField, tlsOptions, type TlsConfig };
 

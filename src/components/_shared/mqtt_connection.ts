@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import type { IClientOptions, IConnackPacket, MqttClient } from 'mqtt';
 import { field, parseDuration, SluiceError, type Field, type Logger } from '../../plugin/index.js';
-import { tlsField, tlsOptions, type TlsConfig } from './redis_tls.js';
+import { tlsField, tlsOptions, type TlsConfig } from './tls.js';
 
 export interface MqttConnectionConfig {
   urls: string[];

@@ -12,7 +12,7 @@
  */
 import { Redis, Cluster, type RedisOptions, type ClusterOptions } from 'ioredis';
 import { field, NotConnectedError, errorMessage, type Field, type Logger } from '../../plugin/index.js';
-import { tlsField, tlsOptions, type TlsConfig } from './redis_tls.js';
+import { tlsField, tlsOptions, type TlsConfig } from './tls.js';
 
 export type RedisKind = 'simple' | 'cluster' | 'failover';
 

@@ -12,7 +12,7 @@ import { amqpUrlsField, openAmqpConnection, closeAmqp, describeAmqpUrls, scrubAm
 import { deliveryToMessage } from '../_shared/amqp_metadata.js';
 import { queueArguments } from '../_shared/amqp_arguments.js';
 import { PushBuffer } from '../_shared/nats_buffer.js';
-import { tlsField } from '../_shared/redis_tls.js';
+import { tlsField } from '../_shared/tls.js';
 
 interface AmqpInputConfig extends AmqpConnectionConfig {
   queue: string;

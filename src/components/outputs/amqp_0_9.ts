@@ -21,7 +21,7 @@ import {
 import { amqpUrlsField, openAmqpConnection, closeAmqp, describeAmqpUrls, scrubAmqpUrls, type AmqpConnectionConfig } from '../_shared/amqp_connection.js';
 import { AmqpHeaderWriter } from '../_shared/amqp_metadata.js';
 import { ConfirmPublisher } from '../_shared/amqp_confirms.js';
-import { tlsField } from '../_shared/redis_tls.js';
+import { tlsField } from '../_shared/tls.js';
 
 interface AmqpOutputConfig extends AmqpConnectionConfig {
   exchange: string;
