@@ -23,7 +23,7 @@ import { buildAuthenticator, type Authenticator } from './http_auth.js';
 import type { HttpClientConfig } from './http_client_fields.js';
 import { compileMetadataFilter, type MetadataFilter } from './http_metadata.js';
 import { encodeMultipart } from './http_multipart.js';
-import { httpTlsOptions } from './http_tls.js';
+import { tlsOptions } from './tls.js';
 
 export interface HttpResult {
   status: number;
@@ -126,7 +126,7 @@ export class HttpRequester {
     const lvl = conf.dump_request_log_level.toLowerCase();
     this.dumpLevel = lvl === '' ? undefined : lvl === 'fatal' ? 'error' : (lvl as HttpRequester['dumpLevel']);
     this.rateLimit = conf.rate_limit ? res.getRateLimit(conf.rate_limit) : undefined;
-    const tls = httpTlsOptions(conf.tls);
+    const tls = tlsOptions(conf.tls);
     const t = conf.transport;
     const connections = t.max_idle_connections > 0 ? t.max_idle_connections : null;
     this.dispatcher = conf.proxy_url

@@ -4,7 +4,7 @@
  */
 import { field, type Field } from '../../plugin/index.js';
 import { metadataFilterField, type MetadataFilterConfig } from './http_metadata.js';
-import { httpTlsField, type HttpTlsConfig } from './http_tls.js';
+import { tlsField, type TlsConfig } from './tls.js';
 
 export interface HttpClientConfig {
   url: string;
@@ -16,7 +16,7 @@ export interface HttpClientConfig {
   oauth2: { enabled: boolean; client_key: string; client_secret: string; token_url: string; scopes: string[]; endpoint_params: Record<string, string[]> };
   basic_auth: { enabled: boolean; username: string; password: string };
   jwt: { enabled: boolean; private_key_file: string; signing_method: string; claims: Record<string, unknown>; headers: Record<string, unknown> };
-  tls: HttpTlsConfig;
+  tls: TlsConfig;
   extract_headers: MetadataFilterConfig;
   rate_limit?: string;
   timeout: string;
@@ -94,7 +94,7 @@ export function httpClientFields(defaultVerb: string): Field[] {
         field.any('headers', 'Add optional key/value headers to the JWT.').default({}),
       ])
       .advanced(),
-    httpTlsField(),
+    tlsField(),
     metadataFilterField(
       'extract_headers',
       'Specify which response headers should be added to resulting messages as metadata. Header keys are lowercased before matching, so ensure that your patterns target lowercased versions of the header keys that you expect.',

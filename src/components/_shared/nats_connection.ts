@@ -3,6 +3,7 @@
  * to declare its connection fields and open a connection: `urls` (credentials in a URL become
  * user/pass or a token and never appear in logs or errors), `tls`, `auth` and `max_reconnects`.
  */
+import { tlsField, tlsOptions, type TlsConfig } from './tls.js';
 import { readFile } from 'node:fs/promises';
 import { connect, credsAuthenticator, jwtAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { field, type Field, type Resources } from '../../plugin/index.js';
@@ -15,14 +16,8 @@ export interface NatsClientCert {
   password: string;
 }
 
-export interface NatsTlsConfig {
-  enabled: boolean;
-  skip_cert_verify: boolean;
-  enable_renegotiation: boolean;
-  root_cas: string;
-  root_cas_file: string;
-  client_certs: NatsClientCert[];
-}
+/** The NATS components take the shared `tls` object. */
+export type NatsTlsConfig = TlsConfig;
 
 export interface NatsAuthConfig {
   nkey_file?: string;
@@ -42,33 +37,6 @@ export function natsUrlsField(): ReturnType<typeof field.stringList> {
   return field
     .stringList('urls', 'A list of URLs to connect to. If an item of the list contains commas it will be expanded into multiple URLs.')
     .examples(['nats://127.0.0.1:4222'], ['nats://username:password@127.0.0.1:4222']);
-}
-
-export function natsTlsField(): ReturnType<typeof field.object> {
-  return field
-    .object('tls', 'Custom TLS settings can be used to override system defaults.', [
-      field.bool('enabled', 'Whether custom TLS settings are enabled.').default(false),
-      field.bool('skip_cert_verify', 'Whether to skip server side certificate verification.').default(false),
-      field
-        .bool('enable_renegotiation', 'Whether to allow the remote server to repeatedly request renegotiation. Accepted for compatibility; Node.js handles renegotiation itself.')
-        .default(false),
-      field.string('root_cas', 'An optional root certificate authority to use, as a PEM certificate chain.').default('').secret(),
-      field.string('root_cas_file', 'An optional path of a root certificate authority file to use (PEM).').default(''),
-      field
-        .array(
-          'client_certs',
-          'A list of client certificates to use. For each certificate either the fields `cert` and `key`, or `cert_file` and `key_file` should be specified, but not both.',
-          field.object('', '', [
-            field.string('cert', 'A plain text certificate to use.').default(''),
-            field.string('key', 'A plain text certificate key to use.').default('').secret(),
-            field.string('cert_file', 'The path of a certificate to use.').default(''),
-            field.string('key_file', 'The path of a certificate key to use.').default(''),
-            field.string('password', 'A plain text password for when the private key is password encrypted.').default('').secret(),
-          ]),
-        )
-        .default([]),
-    ])
-    .advanced();
 }
 
 export function natsAuthField(): ReturnType<typeof field.object> {
@@ -91,7 +59,7 @@ export function natsMaxReconnectsField(): ReturnType<typeof field.int> {
 
 /** The connection fields that close every NATS component's spec (urls comes first, on its own). */
 export function natsTailFields(): Field[] {
-  return [natsMaxReconnectsField(), natsTlsField(), natsAuthField()];
+  return [natsMaxReconnectsField(), tlsField(), natsAuthField()];
 }
 
 /** Replace the password (or a lone token) of every URL in a text with `xxxxx`. */
@@ -129,30 +97,6 @@ export function parseNatsUrls(urls: string[]): ParsedServers {
     }
   }
   return out;
-}
-
-async function tlsOptions(tls: NatsTlsConfig | undefined): Promise<NodeConnectionOptions['tls']> {
-  if (!tls?.enabled) return undefined;
-  const opts: Record<string, unknown> = { rejectUnauthorized: !tls.skip_cert_verify };
-  const cas: string[] = [];
-  if (tls.root_cas) cas.push(tls.root_cas);
-  if (tls.root_cas_file) cas.push(await readFile(tls.root_cas_file, 'utf8'));
-  if (cas.length > 0) opts.ca = cas;
-  const certs: string[] = [];
-  const keys: Array<{ pem: string; passphrase?: string }> = [];
-  for (const c of tls.client_certs ?? []) {
-    if ((c.cert || c.key) && (c.cert_file || c.key_file)) throw new Error('tls.client_certs: give either cert and key, or cert_file and key_file, not both');
-    const cert = c.cert || (c.cert_file ? await readFile(c.cert_file, 'utf8') : '');
-    const key = c.key || (c.key_file ? await readFile(c.key_file, 'utf8') : '');
-    if (!cert || !key) throw new Error('tls.client_certs: each entry needs a certificate and a key');
-    certs.push(cert);
-    keys.push(c.password ? { pem: key, passphrase: c.password } : { pem: key });
-  }
-  if (certs.length > 0) {
-    opts.cert = certs;
-    opts.key = keys;
-  }
-  return opts as NodeConnectionOptions['tls'];
 }
 
 async function authenticators(auth: NatsAuthConfig | undefined): Promise<Authenticator[]> {
@@ -200,7 +144,7 @@ export async function openNatsConnection(conf: NatsConnectionConfig, res: Resour
     }
     if (parsed.token !== undefined) opts.token = parsed.token;
     if (auth.length > 0) opts.authenticator = auth;
-    const tls = await tlsOptions(conf.tls);
+    const tls = tlsOptions(conf.tls) as NodeConnectionOptions['tls'];
     if (tls) opts.tls = tls;
     nc = await connect(opts);
   } catch (e) {

@@ -1,5 +1,5 @@
 /**
- * The `tls` object that Redis, Kafka, AMQP and MQTT components declare (Benthos's shape), and turning it into the
+ * The `tls` object that every TLS-capable connector declares (Benthos's shape), and turning it into the
  * options Node's `tls.connect` takes. Files are read once, when the component is built.
  */
 import { readFileSync } from 'node:fs';
