@@ -117,7 +117,7 @@ registerInput(
           const meta: [string, unknown][] = [
             ['path', path],
             ['mod_time_unix', seconds],
-            ['mod_time', rfc3339(info.mtime)],
+            ['mod_time', rfc3339(new Date(seconds * 1000))],
           ];
           current = { state, scanner: factory.create(stream, { name: path }), meta };
           res.logger.debug(`consuming file ${path}`);
