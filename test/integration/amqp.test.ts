@@ -212,7 +212,12 @@ if (skip) {
     const seen = new Set([...a.delivered, ...b.delivered].map(seqOf));
     for (let i = 1; i <= total; i++) assert.ok(seen.has(i), `message ${i} lost`);
     assert.ok(a.delivered.length > total / 10 && b.delivered.length > total / 10, `both took a share: ${a.delivered.length} / ${b.delivered.length}`);
-    const left = await withAdmin((ch) => ch.checkQueue(queue));
+    // Acks are asynchronous frames: give the broker a moment to apply the last ones.
+    let left = await withAdmin((ch) => ch.checkQueue(queue));
+    for (let i = 0; i < 20 && left.messageCount > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await withAdmin((ch) => ch.checkQueue(queue));
+    }
     assert.equal(left.messageCount, 0, 'everything acked');
     await deleteQueue(queue);
   });
