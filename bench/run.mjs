@@ -160,6 +160,17 @@ async function main() {
       continue;
     }
     log(`${w.name}: ${w.summary}`);
+    if (w.kind === 'service') {
+      try {
+        const mod = await import(new URL(w.module, import.meta.url).href);
+        const r = await mod.run({ count, rounds, data, log, quick });
+        results.push({ name: w.name, summary: w.summary, status: 'ok', ...r });
+      } catch (e) {
+        log(`  ${w.name} failed: ${e?.stack ?? e}`);
+        results.push({ name: w.name, summary: w.summary, status: `failed: ${String(e?.message ?? e).slice(0, 200)}` });
+      }
+      continue;
+    }
     const mismatch = w.kind === 'throughput' ? verify(w, data.sample) : undefined;
     if (mismatch) log(`  WARNING: outputs differ on the 1000-document sample: ${mismatch}`);
     const r = w.kind === 'throughput' ? await runThroughput(w, data) : await runFootprint(w);

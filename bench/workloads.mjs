@@ -57,7 +57,8 @@ export const WORKLOADS = [
     variants: { sluice: sluice('footprint'), baseline: plain('footprint') },
     targets: { idleRssMiB: 80, firstMessageS: 0.5 },
   },
-  { name: 'kafka-roundtrip', kind: 'stub', summary: 'kafka output → kafka input' },
-  { name: 'nats-bridge', kind: 'stub', summary: 'nats → nats' },
-  { name: 'http-sync', kind: 'stub', summary: 'http_server → sync_response' },
+  // Service workloads run their own pairs of sides against a broker or a load generator.
+  { name: 'kafka-roundtrip', kind: 'service', module: './workloads/kafka_roundtrip.mjs', summary: 'Kafka mock topic → mapping → topic, group commits on ack; vs kcat | kcat' },
+  { name: 'nats-bridge', kind: 'service', module: './workloads/nats_bridge.mjs', summary: 'NATS core and JetStream → mapping → NATS; vs a plain @nats-io client' },
+  { name: 'http-sync', kind: 'service', module: './workloads/http_sync.mjs', summary: 'http_server → mapping → sync_response, 50 connections; vs bare node:http' },
 ];

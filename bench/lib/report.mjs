@@ -21,10 +21,11 @@ export function renderMarkdown(r) {
       continue;
     }
     if (w.targets) continue; // footprint has its own table
-    const ratioText = w.ratios.map((q) => `${q.name} **${fmt(q.value, 2)}**${q.target !== undefined ? ` (≥ ${q.target})${check(q.meetsTarget)}` : ''}`).join('<br>');
+    const ratioText = w.ratios.map((q) => `${q.name} **${fmt(q.value, 2)}**${q.target !== undefined ? ` (${q.atMost ? '≤' : '≥'} ${q.target})${check(q.meetsTarget)}` : ''}`).join('<br>');
     let first = true;
     for (const [side, s] of Object.entries(w.sides)) {
-      lines.push(`| ${first ? w.name : ''} | ${side}${s.failures ? ` (${s.failures} failed)` : ''} | ${fmt(s.msgsPerS)} | ${fmt(s.mbPerS, 1)} | ${fmt(s.peakRssMiB, 0)} | ${first ? ratioText : ''} |`);
+      const latency = s.p99Ms !== undefined ? `<br>p50 ${fmt(s.p50Ms, 2)} ms, p99 ${fmt(s.p99Ms, 2)} ms` : '';
+      lines.push(`| ${first ? w.name : ''} | ${side}${s.failures ? ` (${s.failures} failed)` : ''}${latency} | ${fmt(s.msgsPerS)} | ${fmt(s.mbPerS, 1)} | ${fmt(s.peakRssMiB, 0)} | ${first ? ratioText : ''} |`);
       first = false;
     }
     if (w.verified === false) lines.push(`| | ⚠ outputs differ: ${w.mismatch.replace(/\|/g, '\\|').slice(0, 200)} | | | | |`);
