@@ -133,17 +133,20 @@ async function runFootprint(w) {
   };
 }
 
-const DOCS = join(root, 'docs', 'benchmarks.md');
+// A full run refreshes the results table in both pages (between the markers).
+const DOCS = [join(root, 'docs', 'benchmarks.md'), join(root, 'README.md')];
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 function updateDocs(md) {
-  if (!existsSync(DOCS)) return;
-  const doc = readFileSync(DOCS, 'utf8');
-  const a = doc.indexOf(START);
-  const b = doc.indexOf(END);
-  if (a < 0 || b < a) return;
   const body = md.replace(/^# .*\n\n/, ''); // the page has its own title
-  writeFileSync(DOCS, `${doc.slice(0, a + START.length)}\n${body}\n${doc.slice(b)}`);
+  for (const page of DOCS) {
+    if (!existsSync(page)) continue;
+    const doc = readFileSync(page, 'utf8');
+    const a = doc.indexOf(START);
+    const b = doc.indexOf(END);
+    if (a < 0 || b < a) continue;
+    writeFileSync(page, `${doc.slice(0, a + START.length)}\n${body}\n${doc.slice(b)}`);
+  }
 }
 
 async function main() {
