@@ -372,7 +372,8 @@ if (skip) {
     );
     await waitFor(() => errors.length > 0, 10_000, 'a connection error');
     assert.equal(h.stream.ready, false);
-    assert.match(errors[0]!, new RegExp(`amqp_0_9: failed to connect to amqp://guest:xxxxx@127\\.0\\.0\\.1:${port}/: .*ECONNREFUSED`));
+    // The log redactor masks the password, and the user too once another test registered "guest" as a secret value.
+    assert.match(errors[0]!, new RegExp(`amqp_0_9: failed to connect to amqp://[^@\\s]*@127\\.0\\.0\\.1:${port}/: .*ECONNREFUSED`));
     assert.ok(!errors.join('\n').includes('secretpw'), 'the password never shows');
     await h.stop();
   });

@@ -26,6 +26,7 @@ registerInput(
     description:
       'For QoS 1 and 2 a message is acknowledged to the broker only once it was delivered, in the order messages arrived. ' +
       'To have messages that were not acknowledged redelivered after a restart, and messages published while the pipeline was down kept for it, set `clean_session: false` with a fixed `client_id` (the broker keeps the session; mind its limit on queued messages, e.g. Mosquitto\'s `max_queued_messages`).\n\n' +
+      'Several instances split a topic through a shared subscription (`$share/<group>/<filter>` in `topics`; MQTT 5, and 3.1.1 on Mosquitto 2). With persistent sessions the broker keeps routing a stopped instance\'s share to its session (Mosquitto does), so bring it back under the same `client_id` before that queue overflows; with clean sessions what a crashed instance had not acknowledged is lost.\n\n' +
       '### Metadata\n\nThis input adds the following metadata fields to each message:\n\n' +
       '```text\n- mqtt_duplicate\n- mqtt_qos\n- mqtt_retained\n- mqtt_topic\n- mqtt_message_id\n```\n\n' +
       'With `protocol_version: 5`, MQTT 5 user properties are added too, each under its own key (written first, so they cannot replace the fields above).',

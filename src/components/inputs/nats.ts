@@ -77,19 +77,27 @@ class NatsInput implements Input {
     const buffer = new PushBuffer<Msg>();
     this.buffer = buffer;
     const limit = this.conf.prefetch_count > 0 ? this.conf.prefetch_count : Number.MAX_SAFE_INTEGER;
-    this.sub = nc.subscribe(this.conf.subject, {
-      ...(this.conf.queue ? { queue: this.conf.queue } : {}),
-      callback: (err, msg) => {
-        if (err) return buffer.fail(new NotConnectedError(`nats: subscription to ${this.conf.subject} failed: ${err.message}`));
-        if (buffer.size >= limit) {
-          if (this.dropped++ % 10_000 === 0) this.res.logger.warn(`nats: dropping messages, ${limit} are already waiting (prefetch_count)`);
-          return;
-        }
-        buffer.push(msg);
-      },
-    });
-    // Make sure the server registered the subscription before reporting connected.
-    await nc.flush();
+    try {
+      this.sub = nc.subscribe(this.conf.subject, {
+        ...(this.conf.queue ? { queue: this.conf.queue } : {}),
+        callback: (err, msg) => {
+          if (err) return buffer.fail(new NotConnectedError(`nats: subscription to ${this.conf.subject} failed: ${err.message}`));
+          if (buffer.size >= limit) {
+            if (this.dropped++ % 10_000 === 0) this.res.logger.warn(`nats: dropping messages, ${limit} are already waiting (prefetch_count)`);
+            return;
+          }
+          buffer.push(msg);
+        },
+      });
+      // Make sure the server registered the subscription before reporting connected.
+      await nc.flush();
+    } catch (e) {
+      // The connection is not ours to keep: left open it would reconnect forever and hold the
+      // process open, one more for every retry of connect().
+      this.sub = undefined;
+      await closeNatsConnection(nc, 1000);
+      throw new Error(`nats: cannot subscribe to ${JSON.stringify(this.conf.subject)} on ${describeNatsUrls(this.conf.urls)}: ${(e as Error).message}`);
+    }
     this.nc = nc;
     // A connection that gave up reconnecting (max_reconnects) breaks the reader: the engine reconnects.
     void nc.closed().then(() => {
