@@ -5,6 +5,8 @@
  * build their regexes, layouts and so on a single time.
  */
 import type { CallArg, Expr, Program, Stmt } from './ast.js';
+import { cycleRisk } from './cycles.js';
+import { editsInputInPlace } from './in_place.js';
 import { ParseError } from './parser.js';
 import { getFunction, getMethod, type Args, type ParamDef, type QueryFn } from './registry.js';
 import {
@@ -13,8 +15,10 @@ import {
   UNSET,
   annotate,
   boolTypeError,
+  deepCopy,
   getPath,
   getThis,
+  lookupNamed,
   mismatch,
   safeSet,
   setPath,
@@ -42,7 +46,8 @@ export type StmtFn = (ctx: Ctx) => void;
 export interface CompiledProgram {
   stmts: StmtFn[];
   maps: Map<string, MapRunner>;
-  /** True when some statement reads `this` (so the input must be parsed). */
+  /** The mapping may edit a document parsed for it alone in place (see in_place.ts). */
+  inPlace: boolean;
 }
 
 /** Methods whose target must stay lazy (they catch its errors or change its perspective). */
@@ -58,14 +63,22 @@ export function compileProgram(prog: Program): CompiledProgram {
       if (parent.depth >= MAX_APPLY_DEPTH) {
         throw new BloblangError(`maximum map recursion depth (${MAX_APPLY_DEPTH}) exceeded applying map ${name}`);
       }
-      const st: RunState = { root: NOTHING, outMeta: parent.outMeta, depth: parent.depth + 1, owned: parent.owned };
+      const st: RunState = { root: NOTHING, outMeta: parent.outMeta, depth: parent.depth + 1, owned: parent.owned, inPlace: false };
       const inner: Ctx = { batch: ctx.batch, index: ctx.index, vars: {}, self: input, named: null, st, maps: ctx.maps };
       for (const s of body) s(inner);
       return st.root === UNSET ? NOTHING : st.root;
     });
   }
   const stmts = prog.stmts.map((s) => c.stmt(s));
-  return { stmts, maps };
+  return { stmts, maps, inPlace: editsInputInPlace(prog) };
+}
+
+/**
+ * A value read from another message of the batch may end up in this run's output, sharing
+ * containers with that message's document: the message must copy before changing it in place.
+ */
+function lentFrom(ctx: Ctx, index: number): void {
+  if (index !== ctx.index) ctx.batch[index]?.markStructuredShared();
 }
 
 function lit(v: Value, ann?: string): CExpr {
@@ -119,6 +132,7 @@ class Compiler {
     const t = s.target;
     if (t.kind === 'root') {
       const path = t.path;
+      const risk = path.length > 0 ? cycleRisk(this.prog, s.expr, path) : undefined;
       return (ctx) => {
         let v: Value;
         try {
@@ -129,6 +143,8 @@ class Compiler {
             st.root = v;
             return;
           }
+          // Copy a value that may hold the container it is written into (see cycles.ts).
+          if (risk !== undefined && (risk.viaRoot || (risk.viaThis && st.loadRoot !== undefined))) v = deepCopy(v);
           let base = rootValue(ctx);
           if (base === DELETE || base === NOTHING) base = undefined;
           st.root = setPath(st, base, path, v);
@@ -214,9 +230,9 @@ class Compiler {
         const { name, path } = e;
         return {
           fn: (ctx) => {
-            const named = ctx.named;
-            if (!named || !(name in named)) throw new BloblangError(`named context ${name} was not found`);
-            return getPath(named[name], path);
+            const v = lookupNamed(ctx.named, name);
+            if (v === UNSET) throw new BloblangError(`named context ${name} was not found`);
+            return getPath(v, path);
           },
           ann: pathAnn(name, path),
         };
@@ -518,6 +534,13 @@ class Compiler {
         };
         break;
       }
+      case '==':
+      case '!=': {
+        // Equality never fails, so it skips the operator table.
+        const eq = op === '==';
+        fn = (ctx) => valuesEqual(lf(ctx), rf(ctx)) === eq;
+        break;
+      }
       default: {
         const arith = ARITH[op]!;
         fn = (ctx) => arith(lf(ctx), rf(ctx), l.ann, r.ann);
@@ -641,7 +664,9 @@ class Compiler {
           fn: (ctx) => {
             const i = toNum(idx.fn(ctx));
             if (i === undefined || !Number.isInteger(i)) throw annotate(new BloblangError('expected integer index'), idx.ann);
-            return tf({ ...ctx, index: i, self: UNSET });
+            const v = tf({ ...ctx, index: i, self: UNSET });
+            lentFrom(ctx, i);
+            return v;
           },
           ann: target.ann,
         };
@@ -651,7 +676,10 @@ class Compiler {
         return {
           fn: (ctx) => {
             const out: Value[] = [];
-            for (let i = 0; i < ctx.batch.length; i++) out.push(tf({ ...ctx, index: i, self: UNSET }));
+            for (let i = 0; i < ctx.batch.length; i++) {
+              out.push(tf({ ...ctx, index: i, self: UNSET }));
+              lentFrom(ctx, i);
+            }
             return out;
           },
           ann: target.ann,
@@ -798,7 +826,9 @@ function compare(op: string, a: Value, b: Value, la: string, ra: string): boolea
 }
 
 const ARITH: Record<string, Arith> = {
+  // Two plain numbers are the common case: no degradation rules, no operand tuple.
   '+': (a, b, la, ra) => {
+    if (typeof a === 'number' && typeof b === 'number') return a + b;
     if (typeof a === 'string' || a instanceof Uint8Array) {
       if (typeof b === 'string' || b instanceof Uint8Array) return text(a) + text(b);
       throw mismatch('add', la, ra, a, b);
@@ -807,10 +837,12 @@ const ARITH: Record<string, Arith> = {
     return typeof x === 'bigint' ? fixBig(x + (y as bigint)) : x + (y as number);
   },
   '-': (a, b, la, ra) => {
+    if (typeof a === 'number' && typeof b === 'number') return a - b;
     const [x, y] = num2('subtract', a, b, la, ra);
     return typeof x === 'bigint' ? fixBig(x - (y as bigint)) : x - (y as number);
   },
   '*': (a, b, la, ra) => {
+    if (typeof a === 'number' && typeof b === 'number') return a * b;
     const [x, y] = num2('multiply', a, b, la, ra);
     return typeof x === 'bigint' ? fixBig(x * (y as bigint)) : x * (y as number);
   },

@@ -15,6 +15,8 @@ export interface ParseOptions {
   column?: number;
   /** Directory that `import "..."` paths are resolved against (default: the working directory). */
   importDir?: string;
+  /** Refuse impure functions (env, file, hostname, now, ...): for mappings from untrusted places. */
+  disableImpure?: boolean;
 }
 
 export type { Mapping } from './mapping.js';
@@ -27,7 +29,7 @@ export function parseMapping(
   opts: ParseOptions = {},
 ): { mapping: Mapping; diagnostics: [] } | { mapping?: undefined; diagnostics: Diagnostic[] } {
   try {
-    const prog = parseProgram(src, { importDir: opts.importDir });
+    const prog = parseProgram(src, { importDir: opts.importDir, disableImpure: opts.disableImpure });
     return { mapping: new CompiledMapping(compileProgram(prog)), diagnostics: [] };
   } catch (err) {
     if (err instanceof ParseError) return { diagnostics: [toDiagnostic(src, err, opts)] };

@@ -6,7 +6,7 @@ import type { Message } from '../core/message.js';
 import { serialiseValue } from '../core/message.js';
 import { compileProgram, type Fn } from './compiler.js';
 import { ParseError, parseQueryAt } from './parser.js';
-import { UNSET, messageMetaStore, type Ctx, type RunState } from './runtime.js';
+import { UNSET, messageMetaStore, newOwnedSet, type Ctx, type RunState } from './runtime.js';
 import { DELETE, NOTHING, type Value } from './value.js';
 
 export interface Interpolation {
@@ -91,7 +91,8 @@ function evalPart(fn: Fn, batch: readonly Message[], index: number): Value {
     root: NOTHING,
     outMeta: msg ? messageMetaStore(msg) : emptyMeta(),
     depth: 0,
-    owned: new WeakSet(),
+    owned: newOwnedSet(),
+    inPlace: false,
   };
   const ctx: Ctx = { batch, index, vars: {}, self: UNSET, named: null, st, maps: new Map() };
   try {

@@ -4,8 +4,10 @@
  */
 import { Message } from '../core/message.js';
 import type { CompiledProgram } from './compiler.js';
-import { UNSET, messageMetaStore, safeSet, type Ctx, type RunState } from './runtime.js';
-import { DELETE, NOTHING, Timestamp, isObject, type Value } from './value.js';
+import { UNSET, deepCopy, messageMetaStore, newOwnedSet, safeSet, type Ctx, type OwnedSet, type RunState } from './runtime.js';
+import { DELETE, NOTHING, isObject, type Value } from './value.js';
+
+export { deepCopy };
 
 export interface Mapping {
   mapPart(batch: readonly Message[], index: number): Message | null;
@@ -30,14 +32,29 @@ export class CompiledMapping implements Mapping {
     const input = batch[index];
     if (!input) throw new RangeError(`message index ${index} out of range`);
     const out = input.copy();
-    const st: RunState = { root: NOTHING, outMeta: messageMetaStore(out), depth: 0, owned: new WeakSet() };
-    const ctx = this.run(batch, index, st);
+    // Content not parsed yet will be parsed by this run alone: a mapping that qualifies may
+    // then edit that document in place, and the input forgets it afterwards.
+    const inPlace = this.prog.inPlace && !input.hasStructuredValue();
+    const st: RunState = { root: NOTHING, outMeta: messageMetaStore(out), depth: 0, owned: newOwnedSet(), inPlace };
+    let ctx: Ctx;
+    if (inPlace) {
+      try {
+        ctx = this.run(batch, index, st);
+      } finally {
+        input.forgetStructured();
+      }
+    } else {
+      ctx = this.run(batch, index, st);
+    }
     const root = st.root;
     if (root === DELETE) return null;
     if (root === NOTHING || root === UNSET) return out;
     // `root = this` leaves the content as it was: no copy and no re-serialisation.
-    if (ctx.self !== UNSET && root === ctx.self && input.hasStructuredValue()) return out;
-    writeRoot(out, root, st);
+    if (!inPlace && ctx.self !== UNSET && root === ctx.self && input.hasStructuredValue()) return out;
+    writeRoot(out, root);
+    // The output may share containers with the input's document (`root = this` then edits):
+    // neither side may now change its document in place without copying it first.
+    input.markStructuredShared();
     return out;
   }
 
@@ -49,7 +66,8 @@ export class CompiledMapping implements Mapping {
       root: UNSET,
       outMeta: messageMetaStore(msg),
       depth: 0,
-      owned: new WeakSet(),
+      owned: newOwnedSet(),
+      inPlace: false,
       loadRoot: () => {
         loaded = msg.asStructuredMut();
         if (typeof loaded === 'object' && loaded !== null) st.owned.add(loaded);
@@ -64,7 +82,7 @@ export class CompiledMapping implements Mapping {
       msg.setStructured(root);
       return true;
     }
-    writeRoot(msg, root, st);
+    writeRoot(msg, root);
     return true;
   }
 
@@ -72,7 +90,7 @@ export class CompiledMapping implements Mapping {
     const input = batch[index];
     if (!input) throw new RangeError(`message index ${index} out of range`);
     const out = input.copy();
-    const st: RunState = { root: NOTHING, outMeta: messageMetaStore(out), depth: 0, owned: new WeakSet() };
+    const st: RunState = { root: NOTHING, outMeta: messageMetaStore(out), depth: 0, owned: newOwnedSet(), inPlace: false };
     this.run(batch, index, st);
     const root = st.root;
     if (root === NOTHING || root === DELETE || root === UNSET) return null;
@@ -88,7 +106,7 @@ export class CompiledMapping implements Mapping {
       ? Message.fromBytes(typeof input === 'string' ? Buffer.from(input, 'utf8') : input, metaMap)
       : Message.fromStructured(input, metaMap);
     const out = msg.copy();
-    const st: RunState = { root: NOTHING, outMeta: messageMetaStore(out), depth: 0, owned: new WeakSet() };
+    const st: RunState = { root: NOTHING, outMeta: messageMetaStore(out), depth: 0, owned: newOwnedSet(), inPlace: false };
     this.run([msg], 0, st);
     const root = st.root;
     if (root === DELETE) return { deleted: true };
@@ -97,11 +115,15 @@ export class CompiledMapping implements Mapping {
   }
 }
 
-/** Store a mapping result as message content: strings and bytes raw, anything else structured. */
-function writeRoot(msg: Message, root: Value, st: RunState): void {
+/**
+ * Store a mapping result as message content: strings and bytes raw, anything else structured.
+ * The result may hold containers borrowed from an input document or a constant of the mapping;
+ * rather than copying those now, the message copies its value before any in-place change.
+ */
+function writeRoot(msg: Message, root: Value): void {
   if (typeof root === 'string') msg.setBytes(Buffer.from(root, 'utf8'));
   else if (root instanceof Uint8Array) msg.setBytes(root);
-  else msg.setStructured(detach(root, st.owned));
+  else msg.setStructuredShared(root);
 }
 
 /**
@@ -109,7 +131,7 @@ function writeRoot(msg: Message, root: Value, st: RunState): void {
  * an input document (or a constant of the mapping) is copied so later in-place changes to the
  * output cannot reach the input.
  */
-export function detach(v: Value, owned: WeakSet<object>): Value {
+export function detach(v: Value, owned: OwnedSet): Value {
   if (Array.isArray(v)) {
     if (!owned.has(v)) return deepCopy(v);
     for (let i = 0; i < v.length; i++) v[i] = detach(v[i], owned);
@@ -122,17 +144,6 @@ export function detach(v: Value, owned: WeakSet<object>): Value {
       if (typeof x === 'object' && x !== null) safeSet(v, k, detach(x, owned));
     }
     return v;
-  }
-  return v;
-}
-
-export function deepCopy(v: Value): Value {
-  if (Array.isArray(v)) return v.map(deepCopy);
-  if (v instanceof Timestamp || v instanceof Uint8Array) return v;
-  if (isObject(v)) {
-    const out: Record<string, Value> = {};
-    for (const k of Object.keys(v)) safeSet(out, k, deepCopy(v[k]));
-    return out;
   }
   return v;
 }

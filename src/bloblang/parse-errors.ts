@@ -4,6 +4,16 @@
  */
 import type { Diagnostic } from '../core/errors.js';
 import { ParseError, offsetToLineCol } from './parser.js';
+import { functionNames, methodNames } from './registry.js';
+import { closest } from '../config/suggest.js';
+
+/** `unrecognised function 'uuid_v5'` gains ` (did you mean 'uuid_v4'?)` when a name is close. */
+export function withSuggestion(message: string): string {
+  const m = /^unrecognised (function|method) '([^']+)'$/.exec(message);
+  if (!m) return message;
+  const near = closest(m[2]!, m[1] === 'function' ? functionNames() : methodNames());
+  return near ? `${message} (did you mean '${near}'?)` : message;
+}
 
 export interface ParsePositionOptions {
   file?: string;
@@ -25,7 +35,7 @@ export function toDiagnostic(src: string, err: ParseError, opts: ParsePositionOp
     code: 'E_BLOBLANG_PARSE',
     severity: 'error',
     // Benthos reports positions relative to the mapping text itself.
-    message: `line ${line} char ${column}: ${err.message}`,
+    message: `line ${line} char ${column}: ${withSuggestion(err.message)}`,
     position,
   };
 }

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { BinOp, CallArg, Expr, MapDef, MatchCase, Pos, Program, Stmt, AssignTarget } from './ast.js';
+import { getFunction } from './registry.js';
 
 export class ParseError extends Error {
   constructor(
@@ -25,8 +26,22 @@ export class ParseError extends Error {
 export interface ParserOptions {
   /** Directory `import` paths are relative to (default: the process working directory). */
   importDir?: string;
+  /**
+   * Refuse functions marked `impure` in the registry (env, file, hostname, the clock): for
+   * mappings from untrusted places, as Benthos's environment without impure functions.
+   */
+  disableImpure?: boolean;
 }
 
+/**
+ * How deeply expressions and blocks may nest. The compiler and the compiled closures recurse
+ * once per level, so an explicit bound keeps a hostile mapping (`((((...` or a 10,000-term
+ * `+` chain) a parse error instead of a stack overflow. Real mappings stay far below it.
+ */
+export const MAX_NESTING = 256;
+
+/** A query followed by more text: the mapping is not a bare query at all. */
+const TRAILING = 'trailing input';
 const IDENT_START = /[A-Za-z_]/;
 const IDENT_CHAR = /[A-Za-z0-9_]/;
 const KEYWORDS = new Set(['if', 'else', 'match', 'let', 'meta', 'map', 'import', 'root', 'this', 'true', 'false', 'null']);
@@ -40,16 +55,42 @@ const OP_LEVEL: Record<BinOp, number> = {
 };
 
 export function parseProgram(src: string, opts: ParserOptions = {}, importing: Set<string> = new Set()): Program {
-  return new Parser(src, opts, importing).program();
+  const prog = new Parser(src, opts, importing).program();
+  for (const stmts of [prog.stmts, ...[...prog.maps.values()].map((m) => m.body)]) checkDepth(stmts);
+  return prog;
+}
+
+/**
+ * The syntax tree's depth, walked without recursion. Operator chains and method chains are
+ * parsed in loops but build trees as deep as they are long, so this is checked on the tree.
+ */
+function checkDepth(root: unknown): void {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (Array.isArray(node)) {
+      for (const x of node) if (typeof x === 'object' && x !== null) stack.push([x, depth]);
+      continue;
+    }
+    const rec = node as Record<string, unknown>;
+    const isNode = typeof rec.k === 'string';
+    const d = isNode ? depth + 1 : depth;
+    if (d > MAX_NESTING) throw new ParseError(typeof rec.pos === 'number' ? rec.pos : 0, `expression nested deeper than ${MAX_NESTING} levels`);
+    for (const key of Object.keys(rec)) {
+      const v = rec[key];
+      if (typeof v === 'object' && v !== null) stack.push([v, d]);
+    }
+  }
 }
 
 /** Parse a lone query (used by interpolations): returns the expression and where it ended. */
-export function parseQueryAt(src: string, start: number): { expr: Expr; end: number } {
-  const p = new Parser(src, {}, new Set());
+export function parseQueryAt(src: string, start: number, opts: ParserOptions = {}): { expr: Expr; end: number } {
+  const p = new Parser(src, opts, new Set());
   p.p = start;
   p.ws(true);
   const expr = p.expr();
   p.ws(true);
+  checkDepth(expr);
   return { expr, end: p.p };
 }
 
@@ -58,6 +99,8 @@ class Parser {
   /** Lambda parameter names in scope, innermost last. */
   private names: string[] = [];
   private maps = new Map<string, MapDef>();
+  /** Current nesting of expressions and blocks, bounded by MAX_NESTING. */
+  private depth = 0;
 
   constructor(
     private readonly src: string,
@@ -68,7 +111,34 @@ class Parser {
   // ---- low level ----
 
   private fail(msg: string, pos = this.p): never {
-    throw new ParseError(pos, msg);
+    throw new ParseError(this.atEnd(pos) ? this.endOfContent() : pos, msg);
+  }
+
+  /** True when nothing but whitespace is left from `pos`. */
+  private atEnd(pos: number): boolean {
+    // Only reached on the way to an error, so the scan to the end is paid once.
+    return /^\s*$/.test(this.src.slice(pos));
+  }
+
+  /**
+   * Where "end of input" errors point: just past the last line with content (a YAML block
+   * scalar ends with a line break, which would otherwise put the error on the line after).
+   */
+  private endOfContent(): number {
+    let k = this.src.length;
+    while (k > 0 && /\s/.test(this.src[k - 1]!)) k--;
+    const nl = this.src.indexOf('\n', k);
+    return nl < 0 ? this.src.length : nl;
+  }
+
+  /** Run a nested parse one level deeper, failing cleanly past MAX_NESTING. */
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_NESTING) this.fail(`expression nested deeper than ${MAX_NESTING} levels`);
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private peek(s: string): boolean {
@@ -123,11 +193,18 @@ class Parser {
     return this.peek(kw) && !IDENT_CHAR.test(this.src[this.p + kw.length] ?? '');
   }
 
+  /** Line of `pos`, counted on from the last answer (statements come in order: linear overall). */
   private lineOf(pos: number): number {
-    let line = 1;
-    for (let i = 0; i < pos; i++) if (this.src.charCodeAt(i) === 10) line++;
-    return line;
+    if (pos < this.lineAt) {
+      this.lineAt = 0;
+      this.lineNo = 1;
+    }
+    for (let i = this.lineAt; i < pos; i++) if (this.src.charCodeAt(i) === 10) this.lineNo++;
+    this.lineAt = pos;
+    return this.lineNo;
   }
+  private lineAt = 0;
+  private lineNo = 1;
 
   // ---- statements ----
 
@@ -138,14 +215,17 @@ class Parser {
     } catch (err) {
       // Benthos accepts a mapping that is a single query as shorthand for `root = <query>`
       // (e.g. `check: this.type == "foo"`). Only when that reading works too is it taken.
-      const shorthand = err instanceof ParseError ? this.bareQuery() : undefined;
-      if (!shorthand) throw err;
+      if (!(err instanceof ParseError)) throw err;
+      const shorthand = this.bareQuery();
+      // Neither reading works: report the one that got further (`this.a ==` is a query
+      // missing its right-hand side, not an assignment to `this`).
+      if (shorthand instanceof ParseError) throw shorthand.message !== TRAILING && shorthand.pos > err.pos ? shorthand : err;
       stmts = [shorthand];
     }
     return { maps: this.maps, stmts };
   }
 
-  private bareQuery(): Stmt | undefined {
+  private bareQuery(): Stmt | ParseError {
     const saved = this.p;
     try {
       this.p = 0;
@@ -153,16 +233,21 @@ class Parser {
       const start = this.p;
       const expr = this.expr();
       this.ws(true);
-      if (this.p < this.src.length) throw new ParseError(this.p, 'trailing input');
+      if (this.p < this.src.length) throw new ParseError(this.p, TRAILING);
       return { k: 'assign', target: { kind: 'root', path: [] }, expr, pos: start, line: this.lineOf(start) };
-    } catch {
+    } catch (err) {
       this.p = saved;
-      return undefined;
+      if (err instanceof ParseError) return err;
+      throw err;
     }
   }
 
   /** Statements separated by newlines, until end of input or (inBlock) a closing brace. */
   private statements(inBlock: boolean): Stmt[] {
+    return inBlock ? this.nested(() => this.statementsInner(true)) : this.statementsInner(false);
+  }
+
+  private statementsInner(inBlock: boolean): Stmt[] {
     const out: Stmt[] = [];
     for (;;) {
       this.ws(true);
@@ -246,7 +331,8 @@ class Parser {
 
   private assignRest(target: AssignTarget, start: Pos, line: number): Stmt {
     this.ws(false);
-    if (!this.eat('=') || this.ch === '=') this.fail("expected '='");
+    const eqAt = this.p;
+    if (!this.eat('=') || this.ch === '=') this.fail("expected '='", eqAt);
     this.ws(false);
     const expr = this.expr();
     return { k: 'assign', target, expr, pos: start, line };
@@ -320,7 +406,7 @@ class Parser {
     const nested = new Set(this.importing).add(full);
     let prog: Program;
     try {
-      prog = parseProgram(text, { importDir: dirname(full) }, nested);
+      prog = parseProgram(text, { ...this.opts, importDir: dirname(full) }, nested);
     } catch (err) {
       if (err instanceof ParseError) {
         const { line, column } = offsetToLineCol(text, err.pos);
@@ -337,6 +423,10 @@ class Parser {
   // ---- expressions ----
 
   expr(): Expr {
+    return this.nested(() => this.exprInner());
+  }
+
+  private exprInner(): Expr {
     const first = this.unary();
     const operands: Expr[] = [first];
     const ops: { op: BinOp; pos: Pos }[] = [];
@@ -419,12 +509,12 @@ class Parser {
     if (this.ch === '!' && this.src[this.p + 1] !== '=') {
       this.p++;
       this.ws(false);
-      return { k: 'not', e: this.unary(), pos };
+      return { k: 'not', e: this.nested(() => this.unary()), pos };
     }
     if (this.ch === '-' && this.src[this.p + 1] !== '>') {
       this.p++;
       this.ws(false);
-      const e = this.unary();
+      const e = this.nested(() => this.unary());
       if (e.k === 'lit' && typeof e.v === 'number') return { k: 'lit', v: -e.v, pos };
       if (e.k === 'lit' && typeof e.v === 'bigint') return { k: 'lit', v: -e.v, pos };
       return { k: 'neg', e, pos };
@@ -488,7 +578,7 @@ class Parser {
         parts.push(cur);
         cur = undefined;
         colons++;
-        if (colons > 2) this.fail('too many colons in slice');
+        if (colons > 2) this.fail('too many colons in slice', this.p - 1);
         continue;
       }
       if (cur !== undefined) this.fail("expected ']'");
@@ -505,6 +595,11 @@ class Parser {
   private lambdaOrExpr(): Expr {
     const pos = this.p;
     const id = this.identAt(this.p);
+    if (id !== undefined && KEYWORDS.has(id)) {
+      let q = this.p + id.length;
+      while (this.src[q] === ' ' || this.src[q] === '\t') q++;
+      if (this.src.startsWith('->', q)) this.fail(`\`${id}\` is a reserved word and cannot name a lambda parameter`);
+    }
     if (id !== undefined && !KEYWORDS.has(id)) {
       let q = this.p + id.length;
       while (this.src[q] === ' ' || this.src[q] === '\t') q++;
@@ -526,10 +621,12 @@ class Parser {
   private callArgs(): CallArg[] {
     this.expect('(');
     const args: CallArg[] = [];
+    const argAt: number[] = [];
     this.ws(true);
     if (this.eat(')')) return args;
     for (;;) {
       this.ws(true);
+      argAt.push(this.p);
       let name: string | undefined;
       const id = this.identAt(this.p);
       if (id !== undefined) {
@@ -552,8 +649,9 @@ class Parser {
       if (this.eat(')')) break;
       this.fail("expected ',' or ')'");
     }
-    const named = args.filter((a) => a.name !== undefined).length;
-    if (named > 0 && named < args.length) this.fail('cannot mix named and unnamed arguments');
+    // Mixed styles: point at the first argument written differently from the first one.
+    const odd = args.findIndex((a) => (a.name === undefined) !== (args[0]!.name === undefined));
+    if (odd > 0) this.fail('cannot mix named and unnamed arguments', argAt[odd]);
     return args;
   }
 
@@ -587,7 +685,7 @@ class Parser {
     }
     const id = this.identAt(this.p);
     if (id === undefined) {
-      if (this.p >= this.src.length) this.fail('expected query, got end of input');
+      if (this.atEnd(this.p)) this.fail('expected query, got end of input');
       this.fail('expected query');
     }
     switch (id) {
@@ -615,6 +713,9 @@ class Parser {
     if (this.src.startsWith('->', q)) return this.lambdaOrExpr();
     this.p += id.length;
     if (this.ch === '(') {
+      if (this.opts.disableImpure && getFunction(id)?.impure) {
+        this.fail(`function ${id} is impure (it reads the environment, files or the clock) and is disabled for this mapping`, pos);
+      }
       const args = this.callArgs();
       return { k: 'call', name: id, args, pos };
     }
@@ -756,7 +857,18 @@ class Parser {
     this.p++;
     let out = '';
     const s = this.src;
+    // Runs of plain characters are copied in one slice, not one character at a time.
     for (;;) {
+      let runEnd = this.p;
+      while (runEnd < s.length) {
+        const code = s.charCodeAt(runEnd);
+        if (code === 34 /* " */ || code === 92 /* backslash */ || code === 10) break;
+        runEnd++;
+      }
+      if (runEnd > this.p) {
+        out += s.slice(this.p, runEnd);
+        this.p = runEnd;
+      }
       if (this.p >= s.length || s[this.p] === '\n') this.fail('required: "', start);
       const c = s[this.p++]!;
       if (c === '"') return out;
@@ -783,8 +895,11 @@ class Parser {
           const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
           const hex = s.slice(this.p, this.p + len);
           if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) this.fail('invalid escape sequence', this.p - 2);
+          const code = parseInt(hex, 16);
+          // Beyond U+10FFFF is no character at all (Go rejects it too).
+          if (code > 0x10ffff) this.fail('invalid escape sequence', this.p - 2);
           this.p += len;
-          out += String.fromCodePoint(parseInt(hex, 16));
+          out += String.fromCodePoint(code);
           break;
         }
         default:

@@ -3,7 +3,7 @@
  * declared, with its parameters, docs and examples. The compiler resolves calls here at parse
  * time; the docs and the `list` command read the same definitions.
  */
-import type { Value } from './value.js';
+import { BloblangError, type Value } from './value.js';
 
 export type ParamType =
   | 'string'
@@ -66,6 +66,11 @@ interface DefBase {
   impure?: boolean;
   /** Kept for compatibility, hidden from docs. */
   deprecated?: boolean;
+  /**
+   * Takes any number of positional arguments (`append("a", "b")`); they reach build() as
+   * `args.args`. Only with `params: []`: without this flag such a definition takes none.
+   */
+  variadic?: boolean;
 }
 
 export interface MethodDef extends DefBase {
@@ -81,15 +86,54 @@ export interface FunctionDef extends DefBase {
   build(args: Args): (ctx: ExecContext) => Value;
 }
 
+/**
+ * Per-call allocation bounds for functions and methods that build values from a number in the
+ * mapping or the message (`range(0, 1e9)`, `"x".repeat(1e9)`): past them the call is a
+ * per-message error instead of a process that runs out of memory.
+ */
+export const LIMITS = {
+  /** Items in one array built by a single call. */
+  maxItems: 10_000_000,
+  /** UTF-16 units in one string built by a single call (64 Mi, six times a large message). */
+  maxStringLength: 64 * 1024 * 1024,
+};
+
 const methods = new Map<string, MethodDef>();
 const functions = new Map<string, FunctionDef>();
 
 export function registerMethod(def: MethodDef): void {
-  methods.set(def.name, def);
+  methods.set(def.name, withoutStrayArgs(def));
 }
 
 export function registerFunction(def: FunctionDef): void {
-  functions.set(def.name, def);
+  functions.set(def.name, withoutStrayArgs(def));
+}
+
+/**
+ * The compiler hands positional arguments of a definition without parameters over as variadic;
+ * unless the definition says it is variadic, any such argument is an arity error (as in
+ * Benthos), raised from build() so it is a parse error when the arguments are literals.
+ */
+function withoutStrayArgs<D extends MethodDef | FunctionDef>(def: D): D {
+  if (def.params.length > 0 || def.variadic) return def;
+  const build = def.build as (args: Args) => unknown;
+  return {
+    ...def,
+    build: (args: Args) => {
+      const given = Array.isArray(args.args) ? args.args.length : Object.keys(args).filter((k) => /^\d+$/.test(k)).length;
+      if (given > 0) throw new BloblangError(`wrong number of arguments, expected 0, got ${given}`);
+      return build(args);
+    },
+  };
+}
+
+/** Every registered function name, for "did you mean" hints. */
+export function functionNames(): string[] {
+  return [...functions.keys()];
+}
+
+export function methodNames(): string[] {
+  return [...methods.keys()];
 }
 
 export function getMethod(name: string): MethodDef | undefined {

@@ -21,9 +21,38 @@ export interface RunState {
   /** Nesting depth of `.apply()` calls, bounded to turn runaway recursion into an error. */
   depth: number;
   /** Containers created during this run, safe to mutate in place (copy-on-write for others). */
-  owned: WeakSet<object>;
+  owned: OwnedSet;
   /** Loads the root lazily (mutation: the input document). */
   loadRoot?: () => Value;
+  /**
+   * Every container reachable from the root may be changed in place: the root is a document
+   * parsed for this run alone and the mapping passed the in_place.ts analysis.
+   */
+  inPlace?: boolean;
+}
+
+/**
+ * The containers one run may mutate. A plain Set does: the state lives for one run only, so
+ * weak references buy nothing, and a WeakSet per message costs the collector ephemeron work.
+ * Many runs create no container at all, so the Set is made on the first add.
+ */
+export interface OwnedSet {
+  has(o: object): boolean;
+  add(o: object): unknown;
+}
+
+class LazyOwnedSet implements OwnedSet {
+  private set: Set<object> | null = null;
+  has(o: object): boolean {
+    return this.set !== null && this.set.has(o);
+  }
+  add(o: object): void {
+    (this.set ??= new Set()).add(o);
+  }
+}
+
+export function newOwnedSet(): OwnedSet {
+  return new LazyOwnedSet();
 }
 
 export interface MetaStore {
@@ -34,24 +63,55 @@ export interface MetaStore {
   object(): Record<string, unknown>;
 }
 
+/** A message's metadata as a MetaStore: one small object per run rather than five closures. */
+class MessageMetaStore implements MetaStore {
+  constructor(private readonly msg: Message) {}
+  get(k: string): unknown {
+    return this.msg.getMeta(k);
+  }
+  set(k: string, v: unknown): void {
+    this.msg.setMeta(k, v);
+  }
+  delete(k: string): void {
+    this.msg.deleteMeta(k);
+  }
+  clear(): void {
+    this.msg.clearMeta();
+  }
+  object(): Record<string, unknown> {
+    return this.msg.metaObject();
+  }
+}
+
 export function messageMetaStore(msg: Message): MetaStore {
-  return {
-    get: (k) => msg.getMeta(k),
-    set: (k, v) => msg.setMeta(k, v),
-    delete: (k) => msg.deleteMeta(k),
-    clear: () => msg.clearMeta(),
-    object: () => msg.metaObject(),
-  };
+  return new MessageMetaStore(msg);
 }
 
 export interface Ctx extends ExecContext {
   /** The current `this`. */
   self: Value | typeof UNSET;
-  /** Lambda parameters in scope. */
-  named: Record<string, Value> | null;
+  /** Lambda parameters in scope, innermost first. */
+  named: NamedScope | null;
   st: RunState;
   /** Maps defined by the mapping, for `.apply()`. */
   maps: Map<string, MapRunner>;
+}
+
+/**
+ * One lambda parameter binding, linked to the enclosing ones. Lambdas run once per element, so
+ * binding must be cheap: one small object, where a copied dictionary of all names cost a
+ * null-prototype (slow-mode) object and a copy per call.
+ */
+export interface NamedScope {
+  readonly name: string;
+  readonly value: Value;
+  readonly outer: NamedScope | null;
+}
+
+/** The value bound to `name` in scope, or UNSET when no lambda in scope binds it. */
+export function lookupNamed(scope: NamedScope | null, name: string): Value | typeof UNSET {
+  for (let s = scope; s !== null; s = s.outer) if (s.name === name) return s.value;
+  return UNSET;
 }
 
 export const MAX_APPLY_DEPTH = 200;
@@ -71,15 +131,15 @@ export function getThis(ctx: Ctx): Value {
   return v;
 }
 
+// Both spell out every field in Ctx's order, so derived contexts share the root context's shape
+// and the closures reading them stay monomorphic.
 export function withSelf(ctx: Ctx, self: Value): Ctx {
-  return { ...ctx, self };
+  return { batch: ctx.batch, index: ctx.index, vars: ctx.vars, self, named: ctx.named, st: ctx.st, maps: ctx.maps };
 }
 
 export function withNamed(ctx: Ctx, name: string, v: Value): Ctx {
-  const named: Record<string, Value> = Object.create(null);
-  if (ctx.named) Object.assign(named, ctx.named);
-  named[name] = v;
-  return { ...ctx, named };
+  const named: NamedScope = { name, value: v, outer: ctx.named };
+  return { batch: ctx.batch, index: ctx.index, vars: ctx.vars, self: ctx.self, named, st: ctx.st, maps: ctx.maps };
 }
 
 // ---- path access ----
@@ -112,15 +172,29 @@ export function safeSet(obj: Record<string, Value>, key: string, v: Value): void
   }
 }
 
+/** A deep copy of arrays and plain objects; timestamps and bytes are immutable and shared. */
+export function deepCopy(v: Value): Value {
+  if (Array.isArray(v)) return v.map(deepCopy);
+  if (v instanceof Timestamp || v instanceof Uint8Array) return v;
+  if (isObject(v)) {
+    const out: Record<string, Value> = {};
+    for (const k of Object.keys(v)) safeSet(out, k, deepCopy(v[k]));
+    return out;
+  }
+  return v;
+}
+
 function ownedCopy(st: RunState, v: Value): Record<string, Value> | Value[] | undefined {
   if (Array.isArray(v)) {
-    if (st.owned.has(v)) return v;
+    if (st.inPlace === true || st.owned.has(v)) return v;
     const c = v.slice();
     st.owned.add(c);
     return c;
   }
   if (isObject(v)) {
-    if (st.owned.has(v)) return v;
+    if (st.inPlace === true || st.owned.has(v)) return v;
+    // Key by key rather than `{ ...v }`: spread gives the copy a map outside V8's transition
+    // tree, so adding the edited keys afterwards was slower than this whole loop.
     const c: Record<string, Value> = {};
     for (const k of Object.keys(v)) safeSet(c, k, v[k]);
     st.owned.add(c);

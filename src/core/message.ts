@@ -87,7 +87,7 @@ export class Message {
   asStructuredMut(): unknown {
     const v = this.asStructured();
     if (this.structuredShared) {
-      this.structured = structuredClone(v);
+      this.structured = copyStructured(v, 0);
       this.structuredShared = false;
     }
     // The bytes no longer describe the value once the caller mutates it.
@@ -119,6 +119,36 @@ export class Message {
     this.structuredShared = false;
     this.bytes = null;
     this.source = Source.Structured;
+  }
+
+  /**
+   * setStructured for a value that may share containers with other documents (the input of a
+   * mapping, a constant of it): nothing is copied now, and asStructuredMut copies it before any
+   * in-place change. A mapping's output is usually only serialised, so this saves the copy.
+   */
+  setStructuredShared(value: unknown): void {
+    this.setStructured(value);
+    this.structuredShared = true;
+  }
+
+  /**
+   * Declare that the structured value (if any) has been lent out, e.g. as part of a mapping's
+   * output: from now on asStructuredMut copies it rather than changing it in place.
+   */
+  markStructuredShared(): void {
+    if (this.hasStructured) this.structuredShared = true;
+  }
+
+  /**
+   * Drop the cached parse of content whose bytes are authoritative, so the next asStructured
+   * parses again. For a caller that took the parsed value for its own and changed it in place
+   * (a mapping editing the document it parsed): the message must not show those changes.
+   */
+  forgetStructured(): void {
+    if (this.source !== Source.Bytes || this.bytes === null) return;
+    this.structured = undefined;
+    this.hasStructured = false;
+    this.structuredShared = false;
   }
 
   /** Byte length of the content (serialises a structured value if needed). */
@@ -168,7 +198,13 @@ export class Message {
   /** A plain object of the metadata, for mappings and JSON views. */
   metaObject(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    if (this.meta) for (const [k, v] of this.meta) out[k] = v;
+    if (this.meta) {
+      for (const [k, v] of this.meta) {
+        // A `__proto__` key must stay a key, not replace the object's prototype.
+        if (k === '__proto__') Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+        else out[k] = v;
+      }
+    }
     return out;
   }
 
@@ -225,14 +261,77 @@ export class Message {
 
 const EMPTY_META: Map<string, unknown> = new Map();
 
+/**
+ * A deep copy of a structured value for in-place editing: arrays and plain objects are copied,
+ * bytes too; other instances (timestamps) are immutable and kept as they are. structuredClone
+ * would turn those into plain objects. Depth is bounded by how values are made (MAX_JSON_DEPTH
+ * for parsed content).
+ */
+function copyStructured(v: unknown, depth: number): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (depth > MAX_COPY_DEPTH) throw new RangeError(`structured value nested deeper than ${MAX_COPY_DEPTH} levels`);
+  if (Array.isArray(v)) {
+    const out = v.slice();
+    for (let i = 0; i < out.length; i++) {
+      const x: unknown = out[i];
+      if (typeof x === 'object' && x !== null) out[i] = copyStructured(x, depth + 1);
+    }
+    return out;
+  }
+  if (v instanceof Uint8Array) return Buffer.isBuffer(v) ? Buffer.from(v) : v.slice();
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(src)) {
+    const x = copyStructured(src[k], depth + 1);
+    // A `__proto__` key must stay a plain own key, never reach the prototype setter.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, writable: true, enumerable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out;
+}
+
+const MAX_COPY_DEPTH = 10_000;
+
 /** Benthos serialisation of a value as message content: strings and bytes raw, the rest JSON. */
 export function serialiseValue(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
   if (v === undefined) return 'null';
-  // stringifyJson writes bigints (integers beyond 2^53) as exact digits.
-  return stringifyJson(v, jsonReplacer);
+  // stringifyJson writes bigints (integers beyond 2^53) as exact digits. A replacer makes
+  // JSON.stringify call back into JavaScript for every key, about twice the cost of the whole
+  // serialisation, so it is only passed when the value holds bytes; the walk to find out is
+  // cheap by comparison.
+  return stringifyJson(v, holdsBytes(v, 0) ? jsonReplacer : undefined);
 }
+
+/**
+ * Does a container hold a Uint8Array (a Buffer included) anywhere inside? Answers true past
+ * MAX_SCAN_DEPTH, so a very deep value simply takes the replacer path (which JSON.stringify
+ * bounds itself) rather than overflowing the stack here.
+ */
+function holdsBytes(v: unknown, depth: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (v instanceof Uint8Array) return true;
+  if (depth > MAX_SCAN_DEPTH) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'object' && x !== null && holdsBytes(x, depth + 1)) return true;
+    }
+    return false;
+  }
+  // for-in walks the enum cache without allocating a key array (Object.keys would).
+  const rec = v as Record<string, unknown>;
+  for (const k in rec) {
+    const x = rec[k];
+    if (typeof x === 'object' && x !== null && holdsBytes(x, depth + 1)) return true;
+  }
+  return false;
+}
+
+const MAX_SCAN_DEPTH = 1000;
 
 /** Bytes inside a structured value are written as their text. */
 function jsonReplacer(this: unknown, key: string, value: unknown): unknown {

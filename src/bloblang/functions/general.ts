@@ -3,7 +3,7 @@
  * generators.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { registerFunction, type QueryFn } from '../registry.js';
+import { LIMITS, registerFunction, type QueryFn } from '../registry.js';
 import { toNum, type Ctx } from '../runtime.js';
 import { BloblangError, DELETE, NOTHING, typeError } from '../value.js';
 
@@ -129,6 +129,7 @@ registerFunction({
     }
     const out: number[] = [];
     const n = Math.trunc((stop - start) / step);
+    if (n > LIMITS.maxItems) throw new BloblangError(`range of ${n} items exceeds the limit of ${LIMITS.maxItems}`);
     for (let i = 0; i < n; i++) out.push(start + step * i);
     return () => out.slice();
   },
@@ -200,6 +201,7 @@ registerFunction({
     const length = args.length === undefined ? 21 : int(args.length);
     const alphabet = args.alphabet === undefined ? NANOID_ALPHABET : String(args.alphabet);
     if (length <= 0) throw new BloblangError('length must be positive');
+    if (length > LIMITS.maxStringLength) throw new BloblangError(`length ${length} exceeds the limit of ${LIMITS.maxStringLength}`);
     if (alphabet.length === 0) throw new BloblangError('alphabet must not be empty');
     return () => {
       let out = '';
@@ -263,8 +265,9 @@ registerFunction({
     { name: 'random_source', type: 'string', optional: true, default: 'secure_random' },
   ],
   build: (args) => {
-    const enc = String(args.encoding ?? 'crockford');
-    if (enc !== 'crockford' && enc !== 'hex') throw new BloblangError(`invalid ulid encoding: ${enc}`);
+    const enc = args.encoding ?? 'crockford';
+    if (typeof enc !== 'string') throw new BloblangError(`field encoding: ${typeError('string', enc).message}`);
+    if (enc !== 'crockford' && enc !== 'hex') throw new BloblangError(`invalid ulid encoding: ${enc}: use crockford or hex`);
     return () => {
       const buf = Buffer.alloc(16);
       buf.writeUIntBE(Date.now(), 0, 6);

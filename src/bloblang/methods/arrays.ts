@@ -90,6 +90,7 @@ registerMethod({
 
 registerMethod({
   name: 'append',
+  variadic: true,
   category: CATEGORY,
   description: 'Returns an array with new elements appended to the end.',
   params: [],
@@ -107,6 +108,7 @@ registerMethod({
 
 registerMethod({
   name: 'concat',
+  variadic: true,
   category: CATEGORY,
   description: 'Concatenates an array value with one or more argument arrays.',
   params: [],
@@ -606,6 +608,7 @@ registerMethod({
 
 registerMethod({
   name: 'zip',
+  variadic: true,
   category: CATEGORY,
   description: 'Zip an array value with one or more argument arrays. Each array must match in length.',
   params: [],

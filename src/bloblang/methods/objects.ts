@@ -385,6 +385,7 @@ function pathList(args: Parameters<typeof variadicArgs>[0]): string[][] {
 
 registerMethod({
   name: 'with',
+  variadic: true,
   category: CATEGORY,
   description:
     'Returns an object where all but one or more field path arguments are removed. Each path specifies a specific field to be retained from the input object, allowing for nested fields. If a key within a nested path does not exist then it is ignored.',
@@ -403,6 +404,7 @@ registerMethod({
 
 registerMethod({
   name: 'without',
+  variadic: true,
   category: CATEGORY,
   description:
     'Returns an object where one or more field path arguments are removed. Each path specifies a specific field to be deleted from the input object, allowing for nested fields. If a key within a nested path does not exist or is not an object then it is not removed.',

@@ -5,6 +5,7 @@
  * that value; paths with wildcards, recursion, filters, slices or unions return an array.
  * Object members are visited in sorted key order so results are deterministic.
  */
+import { RE2JS } from 're2js';
 import { BloblangError, isObject, type Value } from '../value.js';
 import { hasKey, valuesEqual } from './objects_util.js';
 
@@ -28,7 +29,7 @@ type Expr =
   | { op: 'path'; root: '@' | '$'; steps: Step[] }
   | { op: 'not'; arg: Expr }
   | { op: 'bin'; kind: string; left: Expr; right: Expr }
-  | { op: 'regex'; left: Expr; re: RegExp };
+  | { op: 'regex'; left: Expr; re: RE2JS };
 
 class Parser {
   pos = 0;
@@ -185,8 +186,15 @@ class Parser {
       if (end < 0) this.fail('unterminated regex');
       const body = this.src.slice(this.pos + 1, end);
       this.pos = end + 1;
-      const flags = this.eat('i') ? 'i' : '';
-      return { op: 'regex', left, re: new RegExp(body, flags) };
+      const flags = this.eat('i') ? RE2JS.CASE_INSENSITIVE : 0;
+      // RE2 (linear time): a filter regex from a message or mapping cannot backtrack forever.
+      let re: RE2JS;
+      try {
+        re = RE2JS.compile(body, flags);
+      } catch (err) {
+        this.fail(`invalid regex: ${(err as Error).message}`);
+      }
+      return { op: 'regex', left, re };
     }
     for (const kind of ['==', '!=', '<=', '>=', '<', '>']) {
       if (this.eat(kind)) return { op: 'bin', kind, left, right: this.unary() };

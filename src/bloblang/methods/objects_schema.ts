@@ -142,6 +142,10 @@ export function compileJsonSchema(schemaText: string): (v: Value) => void {
   let validate: ValidateFunction;
   try {
     const schema: unknown = JSON.parse(schemaText);
+    // A schema is an object (or true/false); ajv assumes so and fails on anything else.
+    if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
+      throw new Error(`a schema must be an object or a boolean, got ${schema === null ? 'null' : Array.isArray(schema) ? 'an array' : typeof schema}`);
+    }
     // Formats are not validated (no ajv-formats installed); unknown keywords are ignored as
     // gojsonschema does.
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });

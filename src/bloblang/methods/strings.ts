@@ -1,7 +1,7 @@
 // Bloblang methods: string manipulation. Each definition registers itself on import.
 // Methods that also work on arrays/objects (contains, length, slice, reverse, split,
 // split_by) live in strings_dual.ts.
-import { registerMethod, type Example } from '../registry.js';
+import { LIMITS, registerMethod, type Example } from '../registry.js';
 import { BloblangError, typeError, type Value } from '../value.js';
 import { variadicArgs } from './arrays_args.js';
 import { argText, asBuffer, requireText, utf8Bytes, utf8String } from './coercion_values.js';
@@ -142,6 +142,7 @@ textMethod(
 
 registerMethod({
   name: 'format',
+  variadic: true,
   category,
   description:
     'Use a value string as a format specifier in order to produce a new string, using any number of provided arguments. Please refer to the Go [`fmt` package documentation](https://pkg.go.dev/fmt) for the list of valid format verbs.',
@@ -233,7 +234,13 @@ registerMethod({
     const raw = args.count;
     if (typeof raw !== 'number' && typeof raw !== 'bigint') throw new BloblangError(`field count: ${typeError('number', raw).message}`);
     const count = Math.max(0, Math.trunc(Number(raw)));
-    return (v) => sameKind(v, (s) => s.repeat(count));
+    return (v) =>
+      sameKind(v, (s) => {
+        if (s.length * count > LIMITS.maxStringLength) {
+          throw new BloblangError(`repeat would build ${s.length * count} characters, over the limit of ${LIMITS.maxStringLength}`);
+        }
+        return s.repeat(count);
+      });
   },
 });
 

@@ -11,6 +11,9 @@ import { Timestamp, isObject, type Value } from '../value.js';
 import { formatGoFloat, utf8String } from './coercion_values.js';
 import { goQuote, goQuoteBytes } from './strings_quote.js';
 
+/** Go's fmt refuses widths and precisions above this (fmt.tooLarge). */
+const MAX_WIDTH = 1_000_000;
+
 interface Spec {
   plus: boolean;
   minus: boolean;
@@ -304,7 +307,7 @@ export function goSprintf(format: string, args: readonly Value[]): string {
       const w = args[argIndex];
       used.add(argIndex);
       argIndex++;
-      if (typeof w === 'number' && Number.isInteger(w)) {
+      if (typeof w === 'number' && Number.isInteger(w) && Math.abs(w) <= MAX_WIDTH) {
         spec.width = Math.abs(w);
         if (w < 0) { spec.minus = true; spec.zero = false; }
       } else {
@@ -312,7 +315,9 @@ export function goSprintf(format: string, args: readonly Value[]): string {
       }
     } else {
       const m = /^\d+/.exec(format.slice(i));
-      if (m) { spec.width = Number(m[0]); i += m[0].length; }
+      // Go's fmt gives up on a width over 1e6 and reads no verb: nothing that size is built.
+      if (m && Number(m[0]) > MAX_WIDTH) i = n;
+      else if (m) { spec.width = Number(m[0]); i += m[0].length; }
     }
     if (format[i] === '.') {
       i++;
@@ -322,12 +327,16 @@ export function goSprintf(format: string, args: readonly Value[]): string {
         const p = args[argIndex];
         used.add(argIndex);
         argIndex++;
-        if (typeof p === 'number' && Number.isInteger(p) && p >= 0) spec.prec = p;
+        if (typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= MAX_WIDTH) spec.prec = p;
         else out += '%!(BADPREC)';
       } else {
         const m = /^\d+/.exec(format.slice(i));
         spec.prec = m ? Number(m[0]) : 0;
         if (m) i += m[0].length;
+        if (spec.prec > MAX_WIDTH) {
+          spec.prec = undefined;
+          i = n;
+        }
       }
     }
     badIndex = badIndex || !readArgIndex();
