@@ -74,6 +74,8 @@ export async function createCommand(
   out: (text: string) => void | Promise<void> = writeStdout,
   err: (text: string) => void = (t) => process.stderr.write(t),
 ): Promise<number> {
+  // Starter configs are built from specs, and any component may be named.
+  await defaultRegistry.loadAll();
   let text: string;
   try {
     text = toYaml(starterConfig(expr, opts));

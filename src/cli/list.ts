@@ -5,7 +5,6 @@
 import '../bloblang/index.js';
 import { listFunctions, listMethods } from '../bloblang/registry.js';
 import type { ComponentKind } from '../config/spec.js';
-import { configJsonSchema } from '../config/json_schema.js';
 import { defaultRegistry } from '../plugin/registry.js';
 import { VERSION } from '../version.js';
 
@@ -95,9 +94,13 @@ export async function listCommand(args: ListArgs, out: Out = writeStdout, err: (
       await out(`${JSON.stringify(obj)}\n`);
       return 0;
     }
-    case 'jsonschema':
+    case 'jsonschema': {
+      // The schema holds every component's spec; names alone come from the manifest.
+      const { configJsonSchema } = await import('../config/json_schema.js');
+      await defaultRegistry.loadAll();
       await out(`${JSON.stringify(configJsonSchema(defaultRegistry, VERSION), null, 2)}\n`);
       return 0;
+    }
     default:
       err(`sluice list: unknown format "${args.format}"; use text, json or jsonschema\n`);
       return 1;

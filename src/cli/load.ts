@@ -1,13 +1,14 @@
 /** Reading config files named on the command line, loading their plugins, then parsing them. */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Diagnostic } from '../core/errors.js';
-import { loadConfig, type SourceFile } from '../config/load.js';
+import type { SourceFile } from '../config/load.js';
 import { bloblangHooks } from '../config/bloblang_hooks.js';
 import type { StreamConfig } from '../config/stream_config.js';
 import { defaultRegistry } from '../plugin/registry.js';
 import { loadPlugins } from '../plugin/load_plugins.js';
+import { loadConfigWithComponents } from '../plugin/load_config.js';
 import { DEFAULT_CONFIG } from './default_config.js';
 
 export interface ConfigArgs {
@@ -16,6 +17,8 @@ export interface ConfigArgs {
   resources?: string[];
   sets?: string[];
   plugins?: string[];
+  /** Unknown fields are warnings, not errors (`--chilled`). */
+  chilled?: boolean;
 }
 
 export interface LoadedConfig {
@@ -34,9 +37,14 @@ function readSource(path: string): SourceFile | Diagnostic {
 
 /** Plugins named in the config's `plugins:` list, read before the config is parsed against specs. */
 function pluginsListed(text: string): string[] {
+  if (!text.includes('plugins')) return []; // most configs: spare a second parse of the YAML
   try {
-    const v = parseDocument(text).toJS({ maxAliasCount: 10 }) as { plugins?: unknown } | null;
-    return Array.isArray(v?.plugins) ? v.plugins.map(String) : [];
+    // Only the `plugins` key is converted: converting the whole document would warn about keys
+    // that are collections (valid YAML, not ours to judge here) and walk what is not needed.
+    const doc = parseDocument(text);
+    const node = isMap(doc.contents) ? doc.contents.get('plugins', true) : undefined;
+    if (!isSeq(node)) return [];
+    return node.items.map((item) => String(isScalar(item) ? item.value : item));
   } catch {
     return [];
   }
@@ -59,6 +67,6 @@ export async function loadFromArgs(args: ConfigArgs): Promise<LoadedConfig> {
     diagnostics.push({ code: 'E_PLUGIN', severity: 'error', message: (e as Error).message, position: { file: main.file, line: 1, column: 1 } });
     return { file: main.file, diagnostics };
   }
-  const r = loadConfig(main, { lookup: defaultRegistry, hooks: bloblangHooks, sets: args.sets, resources });
+  const r = await loadConfigWithComponents(main, { registry: defaultRegistry, hooks: bloblangHooks, sets: args.sets, resources, chilled: args.chilled });
   return { file: main.file, config: diagnostics.length === 0 ? r.config : undefined, diagnostics: [...diagnostics, ...r.diagnostics] };
 }

@@ -1,14 +1,12 @@
 /** The `sluice` command line, compatible with Benthos's where Benthos has the same command. */
+import { redactStderr } from '../core/redact.js';
 import { Command, Option } from 'commander';
-import '../components/index.js';
+// Names every built-in component; a component's module is imported when a config uses it.
+import '../components/manifest.js';
 import { VERSION } from '../version.js';
 import { runCommand } from './run.js';
-import { lintCommand } from './lint.js';
 import { listCommand, LIST_KIND_NAMES } from './list.js';
-import { echoCommand } from './echo.js';
-import { createCommand } from './create.js';
 import { bloblCommand, configureBloblCommand, parseBloblArgs } from './blobl.js';
-import { bloblServerCommand } from './blobl_server.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -67,6 +65,7 @@ Examples:
           sets: [...(parent.set as string[]), ...(opts.set as string[])],
           plugins: [...(parent.plugin as string[]), ...(opts.plugin as string[])],
           logLevel: (opts['log.level'] ?? parent['log.level']) as string | undefined,
+          chilled: Boolean(opts.chilled ?? parent.chilled),
         });
       }),
   );
@@ -88,6 +87,7 @@ Examples:
 `,
       )
       .action(async (files: string[], opts: Record<string, unknown>) => {
+        const { lintCommand } = await import('./lint.js');
         process.exitCode = await lintCommand({ files, resources: opts.resources as string[], sets: opts.set as string[], plugins: opts.plugin as string[] });
       }),
   );
@@ -130,6 +130,7 @@ Examples:
       )
       .action(async (config: string | undefined, opts: Record<string, unknown>) => {
         const parent = program.opts();
+        const { echoCommand } = await import('./echo.js');
         process.exitCode = await echoCommand({
           config: config ?? (parent.config as string | undefined),
           resources: [...(parent.resources as string[]), ...(opts.resources as string[])],
@@ -156,6 +157,7 @@ Examples:
 `,
     )
     .action(async (expression: string | undefined, opts: { small: boolean }) => {
+      const { createCommand } = await import('./create.js');
       process.exitCode = await createCommand(expression, { small: opts.small });
     });
 
@@ -186,6 +188,7 @@ Examples:
 `,
     )
     .action(async (opts: Record<string, unknown>) => {
+      const { bloblServerCommand } = await import('./blobl_server.js');
       process.exitCode = await bloblServerCommand({
         host: opts.host as string,
         port: opts.port as string,
@@ -230,11 +233,13 @@ Examples:
       sets: o.set as string[],
       plugins: o.plugin as string[],
       logLevel: o['log.level'] as string | undefined,
+      chilled: Boolean(o.chilled),
     });
   });
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  redactStderr();
   await buildProgram().parseAsync(argv);
 }

@@ -1,4 +1,5 @@
 /** Rendering diagnostics for people: `FILE: (LINE,COL) message`, Benthos's lint form. */
+import { redactSecrets } from '../core/redact.js';
 import type { Diagnostic } from '../core/errors.js';
 
 export function renderDiagnostic(d: Diagnostic, fallbackFile = ''): string {
@@ -6,7 +7,7 @@ export function renderDiagnostic(d: Diagnostic, fallbackFile = ''): string {
   const where = d.position ? `(${d.position.line},${d.position.column}) ` : '';
   const hint = d.hint ? ` (${d.hint})` : '';
   const level = d.severity === 'warning' ? 'warning: ' : '';
-  return `${file}: ${where}${level}${d.message}${hint}`;
+  return redactSecrets(`${file}: ${where}${level}${d.message}${hint}`);
 }
 
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, parseLogLevel, silentLogger, type Logger } from '../core/logger.js';
 import { errorMessage } from '../core/errors.js';
+import { defaultRegistry } from '../plugin/registry.js';
 import type { SourceFile } from '../config/load.js';
 import { findTargets, type TestTarget } from '../testing/unit_tests/targets.js';
 import { parseDefinition } from '../testing/unit_tests/definition.js';
@@ -50,6 +51,8 @@ async function runTarget(target: TestTarget, resources: SourceFile[], logger: Lo
 }
 
 export async function testCommand(args: TestArgs, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  // Test definitions build processors of their own, and configs may name any component.
+  await defaultRegistry.loadAll();
   let logger = silentLogger;
   if (args.logLevel) {
     const level = parseLogLevel(args.logLevel);

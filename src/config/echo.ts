@@ -15,8 +15,9 @@ import { isAlias, isMap, isScalar, isSeq, stringify, type Document, type Node } 
 import { isComponentConfig, type ComponentConfig, type ComponentLookup } from './parse.js';
 import type { FieldSpec } from './spec.js';
 import { streamConfigSpec } from './stream_config.js';
+import { redactSecrets, SCRUBBED as REDACTED } from '../core/redact.js';
 
-export const SCRUBBED = '!!!SECRET_SCRUBBED!!!';
+export const SCRUBBED = REDACTED;
 
 const PURE_ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_.]*(:[^}]*)?\}$/;
 /** `scheme://user:password@`: the password is group 2. */
@@ -56,7 +57,8 @@ function echoString(spec: FieldSpec | undefined, value: string, raw: Node | unde
   const ref = writtenEnvRef(raw);
   if (ref !== undefined) return ref;
   if (spec?.secret && value !== '') return SCRUBBED;
-  return scrubUrlPasswords(value);
+  // URL/DSN passwords by shape, and any registered secret value that shows up elsewhere.
+  return redactSecrets(scrubUrlPasswords(value));
 }
 
 /** Free-form values (`any` fields): strings scrubbed of URL passwords, env refs as written. */

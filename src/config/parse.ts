@@ -115,7 +115,12 @@ function resolveAlias(node: import('yaml').Alias, path: string, ctx: ParseContex
     if (aliasBudget === -1) report(ctx, 'E_ALIAS', `too many YAML alias expansions (more than ${MAX_ALIAS_EXPANSIONS})`, node, path);
     return null;
   }
-  return (node.resolve(ctxDoc) as Node | undefined) ?? null;
+  const target = node.resolve(ctxDoc) as Node | undefined;
+  if (target === undefined) {
+    report(ctx, 'E_ALIAS', `Aliased anchor not found: ${node.source}`, node, path);
+    return null;
+  }
+  return target;
 }
 
 /** Assign without ever touching Object.prototype (a `__proto__` key is plain data). */
@@ -129,7 +134,8 @@ function isNullNode(node: Node | null | undefined): boolean {
 
 /** Parse a node against a spec. `node` undefined means the field is absent. */
 export function parseField(spec: FieldSpec, node: Node | null | undefined, path: string, ctx: ParseContext, parent?: Node): unknown {
-  if (node !== undefined && node !== null && isAlias(node)) node = resolveAlias(node, path, ctx);
+  // A component resolves its own alias, so its errors point where the alias is written.
+  if (node !== undefined && node !== null && isAlias(node) && !COMPONENT_KINDS.has(spec.kind)) node = resolveAlias(node, path, ctx);
   if (node === undefined) {
     if (spec.default !== undefined && COMPONENT_KINDS.has(spec.kind)) {
       // A default component (e.g. `scanner: {lines: {}}`) is parsed like one written out.
@@ -338,9 +344,11 @@ function parseMap(spec: FieldSpec, node: Node, path: string, ctx: ParseContext):
 
 /** `{ label?, processors?, <type>: <config> }` → ComponentConfig. */
 export function parseComponent(kind: ComponentKind, node: Node | null, path: string, ctx: ParseContext): ComponentConfig | undefined {
+  // Problems are reported where the alias is written, not where its anchor is.
+  const written = node;
   if (node !== null && isAlias(node)) node = resolveAlias(node, path, ctx);
   if (node === null || !isMap(node)) {
-    report(ctx, 'E_TYPE', `expected a ${kind} object with a component type key (one of ${ctx.lookup.names(kind).slice(0, 8).join(', ')}, ...), got ${nodeKind(node)}`, node, path);
+    report(ctx, 'E_TYPE', `expected a ${kind} object with a component type key (one of ${ctx.lookup.names(kind).slice(0, 8).join(', ')}, ...), got ${nodeKind(node)}`, written, path);
     return undefined;
   }
   let label = '';
@@ -397,12 +405,17 @@ export function parseComponent(kind: ComponentKind, node: Node | null, path: str
     }
   }
   const confPath = joinPath(path, type);
-  const valueNode = (typePair.value as Node | null) ?? null;
+  let valueNode = (typePair.value as Node | null) ?? null;
+  if (valueNode !== null && isAlias(valueNode)) valueNode = resolveAlias(valueNode, confPath, ctx);
   let config: unknown;
   if (spec.config.kind === 'object') {
     config = parseObject(spec.config, isNullNode(valueNode) ? undefined : (valueNode as Node), confPath, ctx, typePair.key as Node);
   } else {
     config = parseField(spec.config, valueNode === null && spec.config.default !== undefined ? undefined : valueNode, confPath, ctx, typePair.key as Node);
+  }
+  for (const w of spec.lint?.(config) ?? []) {
+    const fieldNode = isMap(valueNode) ? (valueNode.items.find((p) => keyOf(p) === w.field)?.key as Node | undefined) : undefined;
+    ctx.diagnostics.push({ code: w.code, message: w.message, severity: 'warning', position: positionOf(ctx, fieldNode ?? (typePair.key as Node)), path: joinPath(confPath, w.field) });
   }
   let processors: ComponentConfig[] = [];
   if (procsNode !== undefined && !isNullNode(procsNode)) {

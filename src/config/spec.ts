@@ -168,6 +168,8 @@ export interface ComponentSpec {
   /** The config under the component's key: usually an object, but `mapping: "..."` is a string. */
   config: FieldSpec;
   examples?: ComponentExample[];
+  /** Warnings about a config that parsed fine (e.g. a risky combination of fields). */
+  lint?: (config: unknown) => Array<{ field: string; code: string; message: string }>;
 }
 
 /** Shorthand for a component whose config is an object of fields. */

@@ -35,6 +35,13 @@ export const loggerSpec = field.object('logger', 'How Sluice logs.', [
 
 export const pipelineSpec = field.object('pipeline', 'Processors applied to every message between input and output.', [
   field.int('threads', 'Processing threads; -1 means one per CPU core.').default(-1),
+  field
+    .duration(
+      'processing_timeout',
+      'How long one processor of the pipeline may take on a batch before the batch is flagged with an error (`E_PROCESSING_TIMEOUT`) and moves on, so a processor that never finishes cannot wedge the stream. `0s` (the default, as in Benthos) waits forever. A Sluice extension.',
+    )
+    .default('0s')
+    .advanced(),
   field.processors(),
 ]);
 
@@ -91,7 +98,7 @@ export interface StreamConfig {
   http: HttpConfig;
   input?: ComponentConfig;
   buffer?: unknown;
-  pipeline: { threads: number; processors: ComponentConfig[] };
+  pipeline: { threads: number; processing_timeout: string; processors: ComponentConfig[] };
   output?: ComponentConfig;
   input_resources: ComponentConfig[];
   processor_resources: ComponentConfig[];

@@ -20,6 +20,12 @@ export interface Input {
    * Throw NotConnectedError to ask the engine to reconnect.
    */
   read(): Promise<InputBatch | null>;
+  /**
+   * Optional: up to `max` batches that are ready now (already buffered), without waiting; an
+   * empty array when none is. Lets the engine take a whole read chunk per turn instead of one
+   * await per batch; `read()` stays the way to wait for more, and to learn of the end.
+   */
+  readReady?(max: number): InputBatch[];
   /** Stop reading and release resources. Unacked batches may still be acked after this. */
   close(): Promise<void>;
 }
@@ -42,6 +48,13 @@ export interface Output {
   connect(): Promise<void>;
   /** Deliver a batch. Resolves when the destination confirmed it; rejects when it did not. */
   write(batch: Batch): Promise<void>;
+  /**
+   * Optional group commit: deliver several batches, in order, at once (e.g. one syscall), as if
+   * each had been written with `write`. Resolves when the destination confirmed all of them;
+   * rejects when it did not (the engine then retries them one by one). Batches that queued
+   * behind a busy write are grouped; a batch keeps its own bytes (codecs frame each batch alone).
+   */
+  writeMany?(batches: Batch[]): Promise<void>;
   close(): Promise<void>;
 }
 

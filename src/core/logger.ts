@@ -2,6 +2,7 @@
  * Structured logging on stderr, in Benthos's formats (logfmt by default, or json).
  * Fields are escaped so message content can never forge a log line.
  */
+import { redactSecrets } from './redact.js';
 
 export type LogLevel = 'none' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'all';
 const RANK: Record<LogLevel, number> = { none: 0, fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6, all: 7 };
@@ -75,7 +76,8 @@ class StructuredLogger implements Logger {
     rec.level = level;
     rec.msg = msg;
     Object.assign(rec, this.fields, extra);
-    this.out(this.format === 'json' ? `${JSON.stringify(rec, safeJson)}\n` : `${toLogfmt(rec)}\n`);
+    // Driver errors and messages may echo connection strings: every line goes through the redactor.
+    this.out(redactSecrets(this.format === 'json' ? `${JSON.stringify(rec, safeJson)}\n` : `${toLogfmt(rec)}\n`));
   }
 }
 

@@ -127,11 +127,12 @@ export class Builder {
     }
   }
 
-  async buildProcessors(confs: ComponentConfig[]): Promise<Processor[]> {
+  /** `timeoutMs`: the pipeline's processing_timeout, for its top-level processors only. */
+  async buildProcessors(confs: ComponentConfig[], timeoutMs = 0): Promise<Processor[]> {
     const out: Processor[] = [];
     for (const c of confs) {
       const { value, res } = await this.create<Processor>(c);
-      out.push(new ManagedProcessor(value, res.metrics, res.logger));
+      out.push(new ManagedProcessor(value, res.metrics, res.logger, timeoutMs));
     }
     return out;
   }

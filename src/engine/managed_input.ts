@@ -12,12 +12,19 @@ import { runProcessors } from './run_processors.js';
 
 /** A batch read from an input, after its processors, with the source's acknowledgement. */
 export interface Transaction extends InputBatch {
-  /** The batches the input's processors produced (messages is their concatenation). */
-  batches: Batch[];
+  /**
+   * The batches the input's processors produced (messages is their concatenation); absent when
+   * that is the single batch `messages` (no array per transaction on the hot path).
+   */
+  batches?: Batch[];
 }
+
+const NONE: Transaction[] = [];
 
 export class ManagedInput implements Input {
   private connected = false;
+  /** The input's readReady, when it has one and no input processors run (they may await). */
+  private readonly readyFn: ((max: number) => InputBatch[]) | undefined;
   private closed = false;
   private readonly received: Counter;
   private readonly connUp: Gauge;
@@ -35,6 +42,7 @@ export class ManagedInput implements Input {
     this.connUp = metrics.gauge('input_connection_up');
     this.connFailed = metrics.counter('input_connection_failed');
     this.connLost = metrics.counter('input_connection_lost');
+    this.readyFn = processors.length === 0 && typeof inner.readReady === 'function' ? inner.readReady : undefined;
   }
 
   get isConnected(): boolean {
@@ -85,11 +93,31 @@ export class ManagedInput implements Input {
       if (got === null) return null;
       backoff.reset();
       this.received.inc(got.messages.length);
-      const pre = (got as Partial<Transaction>).batches ?? [got.messages];
-      if (this.processors.length === 0) return { messages: got.messages, batches: pre, ack: got.ack };
+      if (this.processors.length === 0) return got;
+      const pre = (got as Transaction).batches ?? [got.messages];
       const batches = await runProcessors(this.processors, pre);
       return { messages: batches.length === 1 ? batches[0]! : batches.flat(), batches, ack: got.ack };
     }
+  }
+
+  /**
+   * Transactions the input already holds, up to `max`, without waiting (none when the input
+   * cannot tell, has processors, which may be asynchronous, or is not connected).
+   */
+  readReady(max: number): Transaction[] {
+    if (this.readyFn === undefined || this.closed || !this.connected || this.signal.aborted) return NONE;
+    let got: InputBatch[];
+    try {
+      got = this.readyFn.call(this.inner, max);
+    } catch (e) {
+      // The next read() meets the same condition and handles it (retry, reconnect).
+      this.logger.debug(`input could not hand over ready batches: ${errorMessage(e)}`);
+      return NONE;
+    }
+    let n = 0;
+    for (let i = 0; i < got.length; i++) n += got[i]!.messages.length;
+    if (n > 0) this.received.inc(n);
+    return got;
   }
 
   async close(): Promise<void> {

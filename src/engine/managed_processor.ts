@@ -3,6 +3,7 @@ import type { Processor } from '../core/components.js';
 import type { Batch } from '../core/message.js';
 import type { Counter, Metrics, Timer } from '../core/metrics.js';
 import type { Logger } from '../core/logger.js';
+import { SluiceError } from '../core/errors.js';
 
 export class ManagedProcessor implements Processor {
   private readonly received: Counter;
@@ -12,10 +13,16 @@ export class ManagedProcessor implements Processor {
   private readonly errors: Counter;
   private readonly latency: Timer;
 
+  /**
+   * `timeoutMs` > 0 bounds how long an asynchronous processBatch may take (the pipeline's
+   * `processing_timeout`): past it the batch is flagged with an error and moves on, so a
+   * processor that never settles cannot wedge the stream. Synchronous processors get no timer.
+   */
   constructor(
     private readonly inner: Processor,
     metrics: Metrics,
     private readonly logger: Logger,
+    private readonly timeoutMs = 0,
   ) {
     this.received = metrics.counter('processor_received');
     this.sent = metrics.counter('processor_sent');
@@ -32,9 +39,30 @@ export class ManagedProcessor implements Processor {
     // Errors already present on input are not this processor's: count only new ones.
     let before = 0;
     for (const m of batch) if (m.error) before++;
-    const out = this.inner.processBatch(batch);
-    if (out instanceof Promise) return out.then((r) => this.account(r, start, before));
+    let out: Batch[] | Promise<Batch[]>;
+    try {
+      out = this.inner.processBatch(batch);
+    } catch (e) {
+      this.failed(batch.length - before, start);
+      throw e;
+    }
+    if (out instanceof Promise) {
+      const settled = this.timeoutMs > 0 ? withTimeout(out, this.timeoutMs) : out;
+      return settled.then(
+        (r) => this.account(r, start, before),
+        (e: unknown) => {
+          this.failed(batch.length - before, start);
+          throw e;
+        },
+      );
+    }
     return this.account(out, start, before);
+  }
+
+  /** A processor that threw or rejected: the caller flags every message of the batch with it. */
+  private failed(fresh: number, start: bigint): void {
+    this.latency.observeNs(Number(process.hrtime.bigint() - start));
+    if (fresh > 0) this.errors.inc(fresh);
   }
 
   private account(out: Batch[], start: bigint, errorsBefore: number): Batch[] {
@@ -58,4 +86,24 @@ export class ManagedProcessor implements Processor {
   close(): Promise<void> {
     return this.inner.close?.() ?? Promise.resolve();
   }
+}
+
+/**
+ * Reject with E_PROCESSING_TIMEOUT when `p` has not settled after `ms`. The late result is
+ * ignored (a late rejection is handled here, so it never becomes an unhandled rejection).
+ */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new SluiceError('E_PROCESSING_TIMEOUT', `processor did not finish within ${ms} ms (pipeline.processing_timeout)`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }

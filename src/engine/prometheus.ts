@@ -4,6 +4,7 @@
  * Timers are summaries with _sum and _count (Benthos's default timing type).
  */
 import type { Counter, Gauge, Labels, Metrics, Timer } from '../core/metrics.js';
+import { renderProcessMetrics } from './process_metrics.js';
 
 type Kind = 'counter' | 'gauge' | 'summary';
 
@@ -78,7 +79,8 @@ export class PrometheusRegistry {
     return total;
   }
 
-  render(): string {
+  /** The Prometheus text; `withProcess` appends the process gauges (RSS, heap, fds, event-loop lag). */
+  render(withProcess = false): string {
     const lines: string[] = [];
     for (const [name, fam] of [...this.families].sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(`# TYPE ${name} ${fam.kind}`);
@@ -90,7 +92,8 @@ export class PrometheusRegistry {
         } else lines.push(`${name}${l} ${s.value}`);
       }
     }
-    return `${lines.join('\n')}\n`;
+    const text = `${lines.join('\n')}\n`;
+    return withProcess ? text + renderProcessMetrics() : text;
   }
 }
 

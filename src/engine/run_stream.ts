@@ -5,6 +5,7 @@
 import { createLogger, parseLogLevel, type Logger } from '../core/logger.js';
 import { parseDuration } from '../core/duration.js';
 import { errorMessage } from '../core/errors.js';
+import type { Metrics } from '../core/metrics.js';
 import type { StreamConfig } from '../config/stream_config.js';
 import { defaultRegistry, type Registry } from '../plugin/registry.js';
 import { startApiServer, type ApiServer } from '../api/server.js';
@@ -42,7 +43,7 @@ export async function startStream(config: StreamConfig, opts: RunOptions = {}): 
   let api: ApiServer | undefined;
   if (config.http.enabled) {
     try {
-      api = await startApiServer(config.http, { ready: () => stream.ready, metricsText: () => metrics.render() });
+      api = await startApiServer(config.http, { ready: () => stream.ready, metricsText: () => metrics.render(true) });
       logger.info(`HTTP server listening on http://${api.address.address}:${api.address.port}`);
     } catch (e) {
       logger.warn(`HTTP server not started on ${config.http.address}: ${errorMessage(e)}`);
@@ -89,10 +90,37 @@ export async function startStream(config: StreamConfig, opts: RunOptions = {}): 
   if (opts.handleSignals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // A plugin's stray promise rejection or a throw from one of its timers must not end the
+    // process (Node 20 exits on both by default) and with it every message in flight: log it
+    // (rate-limited), count it, and keep going. Message-level failures are caught long before.
+    const onStray = strayErrorHandler(logger, metrics.metrics());
+    process.on('unhandledRejection', onStray);
+    process.on('uncaughtException', onStray);
     void done.then(() => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('unhandledRejection', onStray);
+      process.off('uncaughtException', onStray);
     });
   }
   return { stream, metrics, api, done, stop };
+}
+
+/** Logs at most one line per second (with the count of those skipped) and counts every one. */
+function strayErrorHandler(logger: Logger, metrics: Metrics): (e: unknown) => void {
+  const counter = metrics.counter('uncaught_errors');
+  let lastLog = 0;
+  let skipped = 0;
+  return (e: unknown) => {
+    counter.inc();
+    const now = Date.now();
+    if (now - lastLog < 1000) {
+      skipped++;
+      return;
+    }
+    lastLog = now;
+    const more = skipped > 0 ? ` (${skipped} more since the last report)` : '';
+    skipped = 0;
+    logger.error(`uncaught error outside any message, the stream goes on${more}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  };
 }

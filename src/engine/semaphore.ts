@@ -10,6 +10,10 @@ export class Semaphore {
   get free(): boolean {
     return this.used < this.size;
   }
+  /** Slots that can be taken now without waiting. */
+  get available(): number {
+    return this.size - this.used;
+  }
 
   /** null when acquired at once; otherwise a promise that resolves once acquired. */
   tryAcquire(): Promise<void> | null {

@@ -3,7 +3,9 @@
  * every input batch once all that derived from it was delivered (or dropped on purpose).
  *
  * One reader loop pulls from the input only while the output has room (back pressure), hands
- * each transaction to one of `threads` processing slots, and moves on. Shutdown stops reading,
+ * each transaction to one of `threads` processing slots, and moves on. Transactions the input
+ * already holds (a read chunk's lines) are taken in the same turn while output and threads have
+ * room, so an await is paid per chunk rather than per message. Shutdown stops reading,
  * flushes partial batches, waits for in-flight transactions up to the timeout, and only then
  * closes the input, so its acknowledgements still reach the source.
  */
@@ -21,9 +23,9 @@ import type { ComponentConfig } from '../config/parse.js';
 import type { Registry } from '../plugin/registry.js';
 import { Builder } from './builder.js';
 import type { ManagedInput, Transaction } from './managed_input.js';
-import type { ManagedOutput } from './managed_output.js';
+import type { ManagedOutput, WriteDone } from './managed_output.js';
 import { Semaphore } from './semaphore.js';
-import { runProcessors } from './run_processors.js';
+import { runProcessorsSyncFirst } from './run_processors.js';
 
 export interface StreamOptions {
   registry: Registry;
@@ -35,6 +37,16 @@ export type StopResult = { clean: boolean };
 
 const DEFAULT_INPUT: ComponentConfig = { kind: 'input', type: 'stdin', label: '', config: undefined, processors: [], path: 'input' };
 const DEFAULT_OUTPUT: ComponentConfig = { kind: 'output', type: 'stdout', label: '', config: undefined, processors: [], path: 'output' };
+
+/** Transactions handed over between two turns given to the event loop (timers, I/O, signals). */
+const YIELD_EVERY = 1024;
+
+/** A transaction whose result spans several batches: acked once the last one settled. */
+interface PartialDelivery {
+  tx: Transaction;
+  remaining: number;
+  failure: Error | undefined;
+}
 
 export class Stream {
   private readonly stopCtl = new AbortController();
@@ -52,6 +64,7 @@ export class Stream {
   private ended = false;
   private readonly log: Logger;
   private readonly erroredCounter: Counter;
+  private readonly strategy: string;
 
   constructor(
     private readonly config: StreamConfig,
@@ -60,7 +73,8 @@ export class Stream {
     this.log = opts.logger;
     // Every concurrent wait (retries, sleeps, replays) listens to these: no listener cap.
     setMaxListeners(0, this.stopCtl.signal, this.forceCtl.signal, this.drainCtl.signal);
-    this.erroredCounter = opts.metrics.counter('pipeline_errored_messages', { strategy: config.error_handling?.strategy ?? 'none' });
+    this.strategy = config.error_handling?.strategy ?? 'none';
+    this.erroredCounter = opts.metrics.counter('pipeline_errored_messages', { strategy: this.strategy });
   }
 
   /** Build every component. Throws SluiceError on a config that cannot be built. */
@@ -83,7 +97,7 @@ export class Stream {
     });
     await this.builder.buildSharedResources();
     this.output = await this.builder.buildOutput(withDefaults(c.output ?? DEFAULT_OUTPUT, this.opts.registry), true);
-    this.pipeline = await this.builder.buildProcessors(c.pipeline.processors);
+    this.pipeline = await this.builder.buildProcessors(c.pipeline.processors, parseDuration(c.pipeline.processing_timeout ?? '0s'));
     this.input = await this.builder.buildInput(withDefaults(c.input ?? DEFAULT_INPUT, this.opts.registry));
     const threads = c.pipeline.threads > 0 ? c.pipeline.threads : os.availableParallelism();
     this.threads = new Semaphore(threads);
@@ -113,7 +127,7 @@ export class Stream {
     while (!signal.aborted) {
       // An input whose reads resolve at once would keep this loop in microtasks forever, starving
       // timers, I/O and signal handlers: give the event loop a turn every so often.
-      if (++sinceYield >= 256) {
+      if (sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
         await new Promise<void>((r) => setImmediate(r));
       }
@@ -127,7 +141,10 @@ export class Stream {
       }
       let tx: Transaction | null;
       try {
-        tx = await this.input.read();
+        // A transaction the input already holds needs no await (with processors, the threads
+        // rather than the input are what the loop waited for).
+        const ready = this.input.readReady(1);
+        tx = ready.length > 0 ? ready[0]! : await this.input.read();
       } catch (e) {
         this.threads.release();
         this.log.error(`input read failed: ${errorMessage(e)}`);
@@ -137,14 +154,57 @@ export class Stream {
         this.threads.release();
         break;
       }
+      if (signal.aborted) {
+        // Stop was requested while this read was pending: the drain may already have finished,
+        // so processing it now could let the input commit past it before it is delivered (a
+        // duplicate after restart). Hand it back instead.
+        this.threads.release();
+        this.inFlight++;
+        this.finish(tx, new Error('stopping: read after shutdown began, not processed'));
+        break;
+      }
       this.inFlight++;
       this.process(tx);
+      sinceYield++;
+      sinceYield += this.takeReady(signal, YIELD_EVERY - sinceYield);
     }
+  }
+
+  /**
+   * Hand over, without awaiting, up to `limit` transactions the input already holds, while the
+   * output has room and a thread is free: the same checks the loop makes before each read.
+   */
+  private takeReady(signal: AbortSignal, limit: number): number {
+    let taken = 0;
+    // Without processors a transaction holds its thread only synchronously.
+    const syncPipeline = this.pipeline.length === 0;
+    while (taken < limit && !signal.aborted) {
+      let room = Math.min(this.output.room(), limit - taken);
+      if (!syncPipeline) room = Math.min(room, this.threads.available);
+      if (room <= 0) break;
+      const txs = this.input.readReady(room);
+      if (txs.length === 0) break;
+      for (const tx of txs) {
+        this.inFlight++;
+        const slot = this.threads.tryAcquire();
+        if (slot === null) this.process(tx);
+        // Only if the input returned more than asked: what was read is processed all the same.
+        else void slot.then(() => this.process(tx));
+      }
+      taken += txs.length;
+    }
+    return taken;
   }
 
   /** Run the pipeline on one transaction and hand the result to the output; frees the thread once handed over. */
   private process(tx: Transaction): void {
-    const strategy = this.config.error_handling?.strategy ?? 'none';
+    const strategy = this.strategy;
+    if (this.pipeline.length === 0 && strategy === 'none') {
+      this.threads.release();
+      if (tx.batches === undefined) return this.deliverOne(tx, tx.messages);
+      return this.deliver(tx, tx.batches, undefined);
+    }
+    const txBatches = tx.batches ?? [tx.messages];
     let firstError: Error | undefined;
     let errored = 0;
     const onProcessed = (batches: Batch[]): void => {
@@ -159,10 +219,17 @@ export class Stream {
             errored++;
             firstError ??= m.error ?? new Error('message flagged as errored');
           };
-    if (this.pipeline.length === 0 && !take) return onProcessed(tx.batches);
-    if (take) for (const b of tx.batches) for (const m of b) if (m.error) take(m);
-    const input = take ? tx.batches.map((b) => b.filter((m) => !m.error)).filter((b) => b.length > 0) : tx.batches;
-    runProcessors(this.pipeline, input, take).then(onProcessed, (e) => {
+    if (this.pipeline.length === 0 && !take) return onProcessed(txBatches);
+    if (take) for (const b of txBatches) for (const m of b) if (m.error) take(m);
+    const input = take ? txBatches.map((b) => b.filter((m) => !m.error)).filter((b) => b.length > 0) : txBatches;
+    let out: Batch[] | Promise<Batch[]>;
+    try {
+      out = runProcessorsSyncFirst(this.pipeline, input, take);
+    } catch (e) {
+      out = Promise.reject(e);
+    }
+    if (!(out instanceof Promise)) return onProcessed(out);
+    out.then(onProcessed, (e) => {
       this.threads.release();
       this.finish(tx, toError(e));
     });
@@ -175,19 +242,27 @@ export class Stream {
   }
 
   /** `rejectWith` nacks the transaction once what remains was delivered (strict error handling). */
-  private deliver(tx: Transaction, batches: Batch[], rejectWith?: Error): void {
+  private deliver(tx: Transaction, batches: Batch[], rejectWith: Error | undefined): void {
+    if (batches.length === 1 && rejectWith === undefined) return this.deliverOne(tx, batches[0]!);
     let remaining = 0;
     for (const b of batches) if (b.length > 0) remaining++;
     if (remaining === 0) return this.finish(tx, rejectWith); // everything was dropped on purpose (or rejected)
-    let failure: Error | undefined = rejectWith;
-    const done = (err?: Error): void => {
-      if (err && !failure) failure = err;
-      if (--remaining === 0) this.finish(tx, failure);
-    };
-    for (const b of batches) {
-      if (b.length > 0) this.output.write(b).then(() => done(), (e) => done(toError(e)));
-    }
+    const part: PartialDelivery = { tx, remaining, failure: rejectWith };
+    for (const b of batches) if (b.length > 0) this.output.writeThen(b, this.onPartDelivered, part);
   }
+
+  /** The common case: one batch in, one batch out; no bookkeeping object needed. */
+  private deliverOne(tx: Transaction, batch: Batch): void {
+    if (batch.length === 0) return this.finish(tx, undefined);
+    this.output.writeThen(batch, this.onDelivered, tx);
+  }
+
+  private readonly onDelivered: WriteDone<Transaction> = (tx, err) => this.finish(tx, err);
+
+  private readonly onPartDelivered: WriteDone<PartialDelivery> = (part, err) => {
+    if (err && !part.failure) part.failure = err;
+    if (--part.remaining === 0) this.finish(part.tx, part.failure);
+  };
 
   private finish(tx: Transaction, err: Error | undefined): void {
     let acked: Promise<void> | void = undefined;
@@ -196,17 +271,20 @@ export class Stream {
     } catch (e) {
       this.log.error(`acknowledging the input failed: ${errorMessage(e)}`);
     }
-    const settle = (): void => {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const w of this.drainWaiters.splice(0)) w();
-    };
-    if (acked instanceof Promise) {
-      acked.then(settle, (e) => {
-        this.log.error(`acknowledging the input failed: ${errorMessage(e)}`);
-        settle();
-      });
-    } else settle();
+    if (acked instanceof Promise) acked.then(this.settled, this.settledAfterAckError);
+    else this.settled();
   }
+
+  /** One transaction fully done (acked or nacked at its source). */
+  private readonly settled = (): void => {
+    this.inFlight--;
+    if (this.inFlight === 0 && this.drainWaiters.length > 0) for (const w of this.drainWaiters.splice(0)) w();
+  };
+
+  private readonly settledAfterAckError = (e: unknown): void => {
+    this.log.error(`acknowledging the input failed: ${errorMessage(e)}`);
+    this.settled();
+  };
 
   private drained(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();

@@ -28,3 +28,4 @@ export type { Metrics, Counter, Gauge, Timer } from '../core/metrics.js';
 export { messageProcessor } from './message_processor.js';
 export { addSharedHandler, sharedServerAvailable } from './shared_routes.js';
 export type { SharedHandler } from './shared_routes.js';
+export { redactSecrets } from '../core/redact.js';

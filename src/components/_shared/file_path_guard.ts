@@ -119,3 +119,20 @@ async function realExistingPrefix(dir: string): Promise<string> {
     }
   }
 }
+
+/**
+ * Lint rule of outputs with `path` and `base_dir`: an interpolated path without base_dir lets
+ * message data choose where to write (`../../etc/cron.d/x`).
+ */
+export function lintInterpolatedPathWithoutBase(config: unknown): Array<{ field: string; code: string; message: string }> {
+  const c = config as { path?: unknown; base_dir?: unknown } | undefined;
+  if (typeof c?.path !== 'string' || !c.path.includes('${!')) return [];
+  if (typeof c.base_dir === 'string' && c.base_dir !== '') return [];
+  return [
+    {
+      field: 'path',
+      code: 'W_PATH_WITHOUT_BASE_DIR',
+      message: 'path is interpolated from message data but base_dir is not set, so messages can write anywhere this process may write; set base_dir',
+    },
+  ];
+}

@@ -11,7 +11,8 @@
  *
  * Own servers use safer limits than Node's defaults (each documented on the component fields):
  * headers must arrive within 10 s (slowloris), a whole request within 60 s, headers are capped
- * at 16 KiB (answered 431 by Node), and at most 1,024 sockets are open at once.
+ * at 16 KiB (answered 431 by Node), and at most 1,024 sockets are open at once. The component
+ * that creates a server may set other limits; components sharing that address get its limits.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -32,6 +33,22 @@ export interface HostOptions {
   keyFile: string;
   /** Who asks, for error messages (e.g. "http_server input"). */
   owner: string;
+  /** Limits of a server this call creates (defaults above); ignored when the server exists. */
+  limits?: Partial<ServerLimits>;
+}
+
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS, maxConnections: MAX_CONNECTIONS };
+
+/** Node checks the header/request timeouts only every this often: often enough for short timeouts. */
+export function checkingIntervalMs(l: ServerLimits): number {
+  const shortest = Math.min(l.headersTimeoutMs || Infinity, l.requestTimeoutMs || Infinity);
+  return Math.max(50, Math.min(1000, Math.floor(shortest / 4)));
 }
 
 export interface HttpHost {
@@ -74,7 +91,7 @@ export async function acquireHost(opts: HostOptions): Promise<HttpHost> {
   let own = key ? ownServers.get(key) : undefined;
   if (own && own.tls !== tls) throw new Error(`${opts.owner}: ${opts.address} is already served ${own.tls ? 'with' : 'without'} TLS by another component`);
   if (!own) {
-    own = createOwnServer(host, port, tls ? { cert: readFileSync(opts.certFile), key: readFileSync(opts.keyFile) } : undefined, opts.owner);
+    own = createOwnServer(host, port, tls ? { cert: readFileSync(opts.certFile), key: readFileSync(opts.keyFile) } : undefined, opts.owner, { ...DEFAULT_LIMITS, ...opts.limits });
     if (key) ownServers.set(key, own);
     own.listening.catch(() => {
       if (key && ownServers.get(key) === own) ownServers.delete(key);
@@ -113,14 +130,14 @@ export async function acquireHost(opts: HostOptions): Promise<HttpHost> {
   };
 }
 
-function createOwnServer(host: string, port: number, tls: { cert: Buffer; key: Buffer } | undefined, owner: string): OwnServer {
+function createOwnServer(host: string, port: number, tls: { cert: Buffer; key: Buffer } | undefined, owner: string, limits: ServerLimits): OwnServer {
   const router = new Router();
   const options: http.ServerOptions = {
-    headersTimeout: HEADERS_TIMEOUT_MS,
-    requestTimeout: REQUEST_TIMEOUT_MS,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
     maxHeaderSize: MAX_HEADER_SIZE,
     // Node checks the two timeouts above only this often (default 30 s, which lets slowloris linger).
-    connectionsCheckingInterval: 1000,
+    connectionsCheckingInterval: checkingIntervalMs(limits),
     // Strict llhttp parsing: conflicting Content-Length / Transfer-Encoding is a 400.
     insecureHTTPParser: false,
   };
@@ -131,7 +148,7 @@ function createOwnServer(host: string, port: number, tls: { cert: Buffer; key: B
     }
   };
   const server = tls ? https.createServer({ ...options, cert: tls.cert, key: tls.key }, onRequest) : http.createServer(options, onRequest);
-  server.maxConnections = MAX_CONNECTIONS;
+  if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
   server.on('upgrade', (req, socket, head) => {
     if (!router.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
@@ -140,6 +157,9 @@ function createOwnServer(host: string, port: number, tls: { cert: Buffer; key: B
     if (socket.writable && !socket.destroyed) {
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      // end() only half-closes: a client that never reads (slowloris) would keep the socket and
+      // its file descriptor. The answer gets a moment to leave, then the socket goes.
+      setTimeout(() => socket.destroy(), 50).unref();
     } else socket.destroy();
   });
   const listening = new Promise<AddressInfo>((resolve, reject) => {

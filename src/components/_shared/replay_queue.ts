@@ -6,14 +6,23 @@
  */
 import type { AckFn, InputBatch, Message, Resources } from '../../plugin/index.js';
 
-/** Runs once a batch is finally done: delivered, or failed when replays are off (err set). */
-export type DoneFn = (err?: Error) => void;
+/**
+ * Runs once a batch is finally done: delivered, or failed when replays are off (err set), with
+ * the `arg` given to `ackFor` (so one function can serve every batch, with no closure per batch).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DoneFn<T = any> = (err: Error | undefined, arg: T) => void;
 
 interface Queued {
   messages: Message[];
   notBefore: number;
   failures: number;
   onDone?: DoneFn;
+  arg: unknown;
+}
+
+function copies(messages: Message[]): Message[] {
+  return messages.length === 1 ? [messages[0]!.copy()] : messages.map((m) => m.copy());
 }
 
 export class ReplayQueue {
@@ -29,18 +38,23 @@ export class ReplayQueue {
     const head = this.queue[0];
     if (!head || head.notBefore > Date.now()) return null;
     this.queue.shift();
-    return { messages: head.messages, ack: this.track(head.messages, head.failures, head.onDone) };
+    return { messages: head.messages, ack: this.track(head.messages, undefined, head.failures, head.onDone, head.arg) };
   }
 
-  /** The ack for a fresh batch; `onDone` runs once the batch was finally delivered or dropped. */
-  ackFor(messages: Message[], onDone?: DoneFn): AckFn {
-    return this.track(messages, 0, onDone);
+  /**
+   * The ack for a fresh batch; `onDone(err, arg)` runs once the batch was finally delivered or
+   * dropped. `remake`, when given, makes a message as read again from its bytes: a one-message
+   * batch then keeps only its bytes for a replay, instead of a copy of the message.
+   */
+  ackFor<T>(messages: Message[], onDone?: DoneFn<T>, arg?: T, remake?: (bytes: Buffer) => Message): AckFn {
+    if (remake !== undefined && messages.length === 1 && this.enabled) return this.track(messages[0]!.asBytes(), remake, 0, onDone, arg);
+    return this.track(messages, undefined, 0, onDone, arg);
   }
 
-  private track(messages: Message[], failures: number, onDone?: DoneFn): AckFn {
+  private track(messages: Message[] | Buffer, remake: ((bytes: Buffer) => Message) | undefined, failures: number, onDone: DoneFn | undefined, arg: unknown): AckFn {
     this.outstanding++;
-    // Keep untouched copies: processors may change the messages before a nack.
-    const originals = this.enabled ? messages.map((m) => m.copy()) : [];
+    // Keep untouched copies (or the bytes to remake them from): processors may change the messages before a nack.
+    const originals = remake !== undefined || !this.enabled ? messages : copies(messages as Message[]);
     let settled = false;
     return (err?: Error) => {
       if (settled) return;
@@ -48,9 +62,10 @@ export class ReplayQueue {
       this.outstanding--;
       if (err && this.enabled) {
         const delay = Math.min(1000, 10 * 2 ** failures);
-        this.queue.push({ messages: originals.map((m) => m.copy()), notBefore: Date.now() + delay, failures: failures + 1, onDone });
-      } else onDone?.(err);
-      for (const w of this.waiters.splice(0)) w();
+        const again = remake !== undefined ? [remake(originals as Buffer)] : copies(originals as Message[]);
+        this.queue.push({ messages: again, notBefore: Date.now() + delay, failures: failures + 1, onDone, arg });
+      } else onDone?.(err, arg);
+      if (this.waiters.length > 0) for (const w of this.waiters.splice(0)) w();
     };
   }
 

@@ -162,3 +162,39 @@ test('file input: a large file is streamed, not loaded (memory stays flat while 
   assert.ok(grown < 8 << 20, `array buffers grew by ${grown} bytes while reading 800 KiB of a 48 MiB file`);
   await input.close();
 });
+
+test('file input: readReady hands over the lines already scanned, with metadata, and a nacked one is replayed as read', async () => {
+  const d = dir();
+  const p = join(d, 'ready.txt');
+  const lines = Array.from({ length: 50 }, (_, i) => `line-${i}`);
+  writeFileSync(p, lines.join('\n') + '\n');
+  const input = await buildFileInput({ paths: [p] });
+  await input.connect();
+  assert.ok(input.readReady, 'the file input offers readReady');
+  assert.deepEqual(input.readReady!(10), [], 'nothing is ready before the first read');
+  const first = (await input.read())!;
+  const rest = input.readReady!(1000);
+  assert.equal(rest.length, 49, 'the rest of the chunk, without another read');
+  assert.deepEqual(input.readReady!(1000), []);
+  const all = [first, ...rest];
+  assert.deepEqual(contents(all), lines);
+  const mtime = Math.floor(statSync(p).mtimeMs / 1000);
+  for (const b of all) {
+    assert.equal(b.messages[0]!.getMeta('path'), p);
+    assert.equal(b.messages[0]!.getMeta('mod_time_unix'), mtime);
+  }
+  // Metadata is shared copy-on-write: changing one message's leaves the others alone.
+  const victim = rest[3]!;
+  victim.messages[0]!.setMeta('path', 'changed');
+  victim.messages[0]!.setString('mutated');
+  assert.equal(rest[4]!.messages[0]!.getMeta('path'), p);
+  for (const b of all) if (b !== victim) await b.ack();
+  await victim.ack(new Error('output down'));
+  const again = (await input.read())!;
+  assert.equal(again.messages[0]!.asString(), 'line-4', 'replayed with the bytes it was read with');
+  assert.equal(again.messages[0]!.getMeta('path'), p, 'and its metadata as read');
+  assert.equal(again.messages[0]!.getMeta('mod_time_unix'), mtime);
+  await again.ack();
+  assert.equal(await input.read(), null);
+  await input.close();
+});

@@ -6,16 +6,16 @@ import {
   field,
   objectConfig,
   errorMessage,
-  type AckFn,
   type ComponentConfig,
   type Input,
   type InputBatch,
-  type Message,
+  Message,
   type Resources,
   type Scanner,
 } from '../../plugin/index.js';
 import { expandGlobs } from '../_shared/file_glob.js';
 import { rfc3339 } from '../_shared/file_times.js';
+import { isReadyScanner, type ScannerDetails } from '../_shared/scanner_ready.js';
 
 interface FileInputConfig {
   paths: string[];
@@ -36,7 +36,7 @@ interface FileState {
 }
 
 /** Bytes read from disk at a time. Reads wait for the scanner, so memory stays bounded by this. */
-const READ_CHUNK = 64 * 1024;
+const READ_CHUNK = 256 * 1024;
 
 registerInput(
   {
@@ -88,7 +88,8 @@ registerInput(
   async (conf: FileInputConfig, res: Resources): Promise<Input> => {
     const factory = await res.buildScanner(conf.scanner);
     let queue: string[] | undefined;
-    let current: { state: FileState; scanner: Scanner; meta: [string, unknown][] } | undefined;
+    type Current = { state: FileState; scanner: Scanner; meta: [string, unknown][]; newMessage: (bytes: Buffer) => Message };
+    let current: Current | undefined;
     const replay = new ReplayQueue(conf.auto_replay_nacks);
     let closed = false;
 
@@ -97,13 +98,12 @@ registerInput(
       unlink(state.path).catch((e) => res.logger.error(`failed to delete consumed file ${state.path}: ${errorMessage(e)}`));
     };
 
-    /** The ack of a batch read from `state`'s file; a nack replays it (with backoff) until delivered. */
-    const ackFor = (messages: Message[], state: FileState): AckFn =>
-      replay.ackFor(messages, (err) => {
-        if (err) state.failed = true;
-        state.outstanding--;
-        settle(state);
-      });
+    /** Once a batch read from `state`'s file is finally done (a nack replays it, with backoff, until delivered). */
+    const batchDone = (err: Error | undefined, state: FileState): void => {
+      if (err) state.failed = true;
+      state.outstanding--;
+      settle(state);
+    };
 
     const openNext = async (): Promise<boolean> => {
       while (queue!.length > 0) {
@@ -119,7 +119,16 @@ registerInput(
             ['mod_time_unix', seconds],
             ['mod_time', rfc3339(new Date(seconds * 1000))],
           ];
-          current = { state, scanner: factory.create(stream, { name: path }), meta };
+          const template = Message.fromBytes(Buffer.alloc(0));
+          for (const [k, v] of meta) template.setMeta(k, v);
+          // Messages carry the file's metadata shared copy-on-write: no map per message.
+          const newMessage = (bytes: Buffer): Message => {
+            const m = template.copy();
+            m.setBytes(bytes);
+            return m;
+          };
+          const details: ScannerDetails = { name: path, newMessage };
+          current = { state, scanner: factory.create(stream, details), meta, newMessage };
           res.logger.debug(`consuming file ${path}`);
           return true;
         } catch (e) {
@@ -136,6 +145,23 @@ registerInput(
       c.state.failed ||= failed;
       await c.scanner.close().catch(() => {});
       settle(c.state);
+    };
+
+    /**
+     * A batch just scanned from the current file, with the file's metadata, and its ack.
+     * `made`: every message came from `newMessage`, so it has the metadata and nothing else.
+     */
+    const fresh = (c: Current, messages: Message[], made: boolean): InputBatch => {
+      if (!made) {
+        for (let j = 0; j < messages.length; j++) {
+          const m = messages[j]!;
+          if (m.metaSize === 0) messages[j] = c.newMessage(m.asBytes());
+          else if (!hasAll(m, c.meta)) for (const [k, v] of c.meta) m.setMeta(k, v);
+        }
+      }
+      c.state.outstanding++;
+      // A replay of a message made by newMessage is made again from its bytes: no copy kept per message.
+      return { messages, ack: replay.ackFor(messages, batchDone, c.state, made ? c.newMessage : undefined) };
     };
 
     const input: Input = {
@@ -166,11 +192,25 @@ registerInput(
             continue;
           }
           if (messages.length === 0) continue;
-          const { meta, state } = current!;
-          for (const m of messages) for (const [k, v] of meta) m.setMeta(k, v);
-          state.outstanding++;
-          return { messages, ack: ackFor(messages, state) };
+          const c = current!;
+          return fresh(c, messages, isReadyScanner(c.scanner) && c.scanner.usesNewMessage);
         }
+      },
+      readReady(max: number): InputBatch[] {
+        const out: InputBatch[] = [];
+        while (out.length < max) {
+          const again = replay.shift();
+          if (again) {
+            out.push(again);
+            continue;
+          }
+          const c = current;
+          if (!c || closed || !isReadyScanner(c.scanner)) break;
+          const messages = c.scanner.nextReady();
+          if (messages === null) break;
+          if (messages.length > 0) out.push(fresh(c, messages, c.scanner.usesNewMessage));
+        }
+        return out;
       },
       async close() {
         closed = true;
@@ -181,3 +221,9 @@ registerInput(
     return input;
   },
 );
+
+/** Whether the message already has every one of these metadata values (e.g. made by newMessage and passed through). */
+function hasAll(m: Message, meta: [string, unknown][]): boolean {
+  for (const [k, v] of meta) if (m.getMeta(k) !== v) return false;
+  return true;
+}

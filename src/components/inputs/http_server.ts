@@ -14,6 +14,8 @@ import {
   type Resources,
 } from '../../plugin/index.js';
 import { acquireHost, HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, MAX_HEADER_SIZE, REQUEST_TIMEOUT_MS, type HttpHost } from '../_shared/http_host.js';
+import { BasicAuthGuard, basicAuthField, type BasicAuthConfig } from '../_shared/http_server_auth.js';
+import { redactSecrets } from '../../core/redact.js';
 import { BodyTooLargeError, declaredTooLarge, readBody, respondAndClose, respondText } from '../_shared/http_body.js';
 import { compileCors, corsField, type CorsConfig } from '../_shared/http_cors.js';
 import { MultipartError } from '../_shared/http_multipart.js';
@@ -37,6 +39,10 @@ interface HttpServerInputConfig {
   cors: CorsConfig;
   sync_response: SyncResponseConfig;
   max_body_size: number;
+  headers_timeout: string;
+  request_timeout: string;
+  max_connections: number;
+  basic_auth: BasicAuthConfig;
 }
 
 const MiB = 1024 * 1024;
@@ -59,10 +65,13 @@ registerInput(
       '### Safety limits (Sluice)\n\n' +
       'Bodies over `max_body_size` get **413** before they are buffered (a larger `Content-Length` is refused without reading; a chunked body ' +
       'is counted while it streams and the connection is closed at the limit). On servers this input starts itself (a non-empty `address`): ' +
-      `headers must arrive within ${HEADERS_TIMEOUT_MS / 1000} s and a whole request within ${REQUEST_TIMEOUT_MS / 1000} s, headers over ` +
-      `${MAX_HEADER_SIZE / 1024} KiB get **431**, at most ${MAX_CONNECTIONS} sockets are open at once, and requests with both Content-Length and ` +
+      `headers must arrive within \`headers_timeout\` (${HEADERS_TIMEOUT_MS / 1000} s) and a whole request within \`request_timeout\` ` +
+      `(${REQUEST_TIMEOUT_MS / 1000} s), headers over ${MAX_HEADER_SIZE / 1024} KiB get **431**, at most \`max_connections\` ` +
+      `(${MAX_CONNECTIONS}) sockets are open at once, and requests with both Content-Length and ` +
       'Transfer-Encoding or malformed chunks get **400** (strict parsing). When the `rate_limit` refuses a request the answer is **429** with ' +
-      '`Retry-After` (seconds). Request bodies are taken as raw bytes: a `Content-Encoding` is not decoded.\n\n' +
+      '`Retry-After` (seconds). Request bodies are taken as raw bytes, as in Benthos: a `Content-Encoding` (gzip, deflate) is not decoded, ' +
+      'so `max_body_size` counts the compressed bytes and a decompression bomb is never expanded by the input. With `basic_auth` enabled, ' +
+      'a request without the right credentials gets **401** with `WWW-Authenticate` before its body is read.\n\n' +
       '### Endpoints\n\n' +
       'The `path` endpoint consumes the entire request body as a single message; a multipart body (RFC 1341) becomes a batch with a message per ' +
       'part (at most 10,000 parts; a malformed multipart body gets 400). Paths support parameters of the form `/{foo}`, added as metadata, ' +
@@ -94,11 +103,33 @@ registerInput(
       field
         .int(
           'max_body_size',
-          'Sluice extension: the largest request body (and websocket frame) accepted, in bytes; larger ones get 413 before they are buffered (frames: close 1009). 0 removes the limit (not recommended). Default 10 MiB.',
+          'Sluice extension: the largest request body (and websocket frame) accepted, in bytes; larger ones get 413 before they are buffered (frames: close 1009). 0 removes the limit (not recommended). Default 16 MiB.',
         )
-        .default(10 * MiB)
+        .default(16 * MiB)
         .check((v) => ((v as number) < 0 ? 'must be 0 or more' : undefined))
         .advanced(),
+      field
+        .duration(
+          'headers_timeout',
+          `Sluice extension: how long a client may take to send the request headers before the connection is closed (slowloris protection; Node's default is 60 s). Applies to servers this input starts (a non-empty \`address\`). 0 disables it.`,
+        )
+        .default(`${HEADERS_TIMEOUT_MS / 1000}s`)
+        .advanced(),
+      field
+        .duration(
+          'request_timeout',
+          `Sluice extension: how long a client may take to send a whole request, body included, before it gets 408 and the connection is closed (Node's default is 300 s). Must not be shorter than \`headers_timeout\`. Applies to servers this input starts. 0 disables it.`,
+        )
+        .default(`${REQUEST_TIMEOUT_MS / 1000}s`)
+        .advanced(),
+      field
+        .int('max_connections', 'Sluice extension: the most sockets open at once on a server this input starts; further connections are closed at once. 0 removes the cap.')
+        .default(MAX_CONNECTIONS)
+        .check((v) => ((v as number) < 0 ? 'must be 0 or more' : undefined))
+        .advanced(),
+      basicAuthField(
+        'Sluice extension (Benthos has it on the service-wide server only): require basic authentication. Requests without the right credentials get 401 with `WWW-Authenticate` and never reach the pipeline; credentials are compared in constant time.',
+      ),
     ]),
     examples: [
       {
@@ -118,6 +149,8 @@ class HttpServerInput implements Input {
   private readonly rateLimit: RateLimit | undefined;
   private readonly reply: SyncReplyWriter;
   private readonly cors;
+  private readonly auth: BasicAuthGuard | undefined;
+  private readonly limits: { headersTimeoutMs: number; requestTimeoutMs: number; maxConnections: number };
   private readonly queue = new RequestQueue();
   private host: HttpHost | undefined;
   private unroute: Array<() => void> = [];
@@ -134,11 +167,20 @@ class HttpServerInput implements Input {
     this.reply = new SyncReplyWriter(conf.sync_response, res.logger);
     this.cors = compileCors(conf.cors);
     if (conf.address === '' && conf.cors.enabled) throw new Error('http_server: cors is only valid with a custom address');
+    this.auth = BasicAuthGuard.compile(conf.basic_auth, 'http_server input');
+    this.limits = {
+      headersTimeoutMs: parseDuration(conf.headers_timeout ?? `${HEADERS_TIMEOUT_MS}ms`),
+      requestTimeoutMs: parseDuration(conf.request_timeout ?? `${REQUEST_TIMEOUT_MS}ms`),
+      maxConnections: conf.max_connections ?? MAX_CONNECTIONS,
+    };
+    if (this.limits.requestTimeoutMs > 0 && this.limits.headersTimeoutMs > this.limits.requestTimeoutMs) {
+      throw new Error('http_server input: headers_timeout must not be longer than request_timeout');
+    }
   }
 
   async connect(): Promise<void> {
     if (this.host) return;
-    const host = await acquireHost({ address: this.conf.address, certFile: this.conf.cert_file, keyFile: this.conf.key_file, owner: 'http_server input' });
+    const host = await acquireHost({ address: this.conf.address, certFile: this.conf.cert_file, keyFile: this.conf.key_file, owner: 'http_server input', limits: this.limits });
     try {
       if (this.conf.path) this.unroute.push(host.router.add({ path: this.conf.path, onRequest: (req, res, params) => void this.onRequest(req, res, params) }));
       if (this.conf.ws_path) {
@@ -177,6 +219,7 @@ class HttpServerInput implements Input {
   private async onRequest(req: IncomingMessage, res: ServerResponse, params: PathParams): Promise<void> {
     try {
       if (this.cors?.apply(req, res)) return;
+      if (this.auth && !(await this.auth.allows(req))) return this.auth.refuse(res, req);
       if (!this.verbs.has(req.method ?? '')) return respondAndClose(res, 405, 'Incorrect method');
       if (this.closed) return respondAndClose(res, 503, 'Server closing');
       if (this.rateLimit) {
@@ -227,7 +270,7 @@ class HttpServerInput implements Input {
         case 'acked':
           return this.reply.write(res, slot);
         case 'nacked':
-          return respondText(res, 503, `Service Unavailable: ${outcome.err.message}`);
+          return respondText(res, 503, `Service Unavailable: ${redactSecrets(outcome.err.message)}`);
         case 'timeout':
           return respondText(res, 408, 'Request timed out');
         case 'closing':
@@ -245,6 +288,11 @@ class HttpServerInput implements Input {
     const wss = this.wss;
     if (!wss || this.closed) return void socket.destroy();
     socket.on('error', () => socket.destroy());
+    if (this.auth) {
+      const auth = this.auth;
+      void auth.allows(req).then((ok) => (ok ? wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, requestMetadata(req, params))) : auth.refuseUpgrade(socket)));
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, requestMetadata(req, params)));
   }
 

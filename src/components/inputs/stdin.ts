@@ -1,5 +1,6 @@
-import { registerInput, field, objectConfig, type ComponentConfig, type Input, type Resources, type Scanner } from '../../plugin/index.js';
+import { registerInput, field, objectConfig, type ComponentConfig, type Input, type InputBatch, type Resources, type Scanner } from '../../plugin/index.js';
 import { ReplayQueue } from '../_shared/replay_queue.js';
+import { isReadyScanner } from '../_shared/scanner_ready.js';
 
 registerInput(
   {
@@ -25,6 +26,21 @@ registerInput(
         const messages = await scanner!.next();
         if (messages === null) return replay.endOfInput(res);
         return { messages, ack: replay.ackFor(messages) };
+      },
+      readReady(max: number): InputBatch[] {
+        const out: InputBatch[] = [];
+        while (out.length < max) {
+          const again = replay.shift();
+          if (again) {
+            out.push(again);
+            continue;
+          }
+          if (!scanner || !isReadyScanner(scanner)) break;
+          const messages = scanner.nextReady();
+          if (messages === null) break;
+          out.push({ messages, ack: replay.ackFor(messages) });
+        }
+        return out;
       },
       async close() {
         // Leave process.stdin alone: destroying it can keep a TTY from being restored.

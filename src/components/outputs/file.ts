@@ -12,7 +12,7 @@ import {
 } from '../../plugin/index.js';
 import { makeCodec, checkCodec } from '../_shared/codec_writer.js';
 import { FileHandlePool } from '../_shared/file_handle_pool.js';
-import { PathGuard, PathRejectedError } from '../_shared/file_path_guard.js';
+import { PathGuard, PathRejectedError, lintInterpolatedPathWithoutBase } from '../_shared/file_path_guard.js';
 import { mkdir } from 'node:fs/promises';
 
 interface FileOutputConfig {
@@ -43,6 +43,7 @@ registerOutput(
       'escapes fails the write of its batch with an error naming the path, and the stream goes on with the other messages.',
     ].join('\n'),
     categories: ['Local'],
+    lint: lintInterpolatedPathWithoutBase,
     config: objectConfig([
       field
         .interpolated('path', 'The file to write to; if the file does not exist yet it is created. This field supports interpolation functions.')
@@ -120,7 +121,7 @@ registerOutput(
       return out;
     };
 
-    return {
+    const output: Output = {
       maxInFlight: conf.max_in_flight,
       async connect() {
         if (hasBase && !guard) {
@@ -155,6 +156,16 @@ registerOutput(
         await pool.close();
       },
     };
+    // Group commit for one fixed file: batches that queued behind a busy write are appended with
+    // one write. (With an interpolated path each batch stays on its own, so a refused path fails
+    // only the batch that names it.)
+    if (interp.isStatic && !codec.replaces) {
+      output.writeMany = async (batches) => {
+        const target = await resolvePath(interp.render(batches[0]!, 0));
+        await pool.append(target, codec.encodeMany(batches));
+      };
+    }
+    return output;
   },
 );
 

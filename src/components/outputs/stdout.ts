@@ -15,13 +15,20 @@ registerOutput(
     return {
       async connect() {},
       write(batch) {
-        const bytes = codec.encode(batch);
-        // Resolve only once the bytes left the process (or were queued by the kernel pipe).
-        return new Promise((resolve, reject) => {
-          process.stdout.write(bytes, (err) => (err ? reject(err) : resolve()));
-        });
+        return writeStdout(codec.encode(batch));
+      },
+      // Batches that queued behind a busy write go out in one write(2) (each framed as its own batch).
+      writeMany(batches) {
+        return writeStdout(codec.encodeMany(batches));
       },
       async close() {},
     };
   },
 );
+
+/** Resolves only once the bytes left the process (or were queued by the kernel pipe). */
+function writeStdout(bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(bytes, (err) => (err ? reject(err) : resolve()));
+  });
+}

@@ -1,6 +1,7 @@
-import { registerScanner, field, objectConfig, Message, type Scanner } from '../../plugin/index.js';
+import { registerScanner, field, objectConfig, Message } from '../../plugin/index.js';
 import { ChunkedReader } from '../_shared/chunked_reader.js';
 import { DelimitedSplitter } from '../_shared/delimited_splitter.js';
+import type { ReadyScanner, ScannerDetails } from '../_shared/scanner_ready.js';
 
 registerScanner(
   {
@@ -14,25 +15,31 @@ registerScanner(
     ]),
   },
   (conf: { custom_delimiter?: string; max_buffer_size: number; omit_empty: boolean }) => ({
-    create(stream): Scanner {
+    create(stream, details: ScannerDetails): ReadyScanner {
+      const newMessage = details.newMessage ?? Message.fromBytes;
       const custom = conf.custom_delimiter !== undefined && conf.custom_delimiter !== '';
       const splitter = new DelimitedSplitter(Buffer.from(custom ? conf.custom_delimiter! : '\n'), conf.max_buffer_size);
       const reader = new ChunkedReader(stream);
-      const ready: Buffer[] = [];
-      let head = 0;
+      // Lines are cut from the current chunk as they are taken (pull mode), so what is alive at
+      // once is what the engine took, not a view of every line of the chunk.
+      let tail: Buffer | null = null;
       let done = false;
       const take = (): Message[] | null => {
-        while (head < ready.length) {
-          let line = ready[head++]!;
+        for (;;) {
+          let line = splitter.nextPart();
+          if (line === null) {
+            if (tail === null) return null;
+            line = tail;
+            tail = null;
+          }
           if (!custom && line.length > 0 && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
           if (line.length === 0 && conf.omit_empty) continue;
-          return [Message.fromBytes(line)];
+          return [newMessage(line)];
         }
-        ready.length = 0;
-        head = 0;
-        return null;
       };
       return {
+        nextReady: take,
+        usesNewMessage: details.newMessage !== undefined,
         async next() {
           for (;;) {
             const got = take();
@@ -41,9 +48,8 @@ registerScanner(
             const chunk = await reader.next();
             if (chunk === null) {
               done = true;
-              const tail = splitter.end();
-              if (tail) ready.push(tail);
-            } else splitter.push(chunk, ready);
+              tail = splitter.end();
+            } else splitter.feed(chunk);
           }
         },
         async close() {
