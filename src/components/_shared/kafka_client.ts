@@ -122,12 +122,19 @@ export interface ProduceRecord {
   value: Buffer;
   /** Explicit partition (the `manual` partitioner); otherwise the partitioner decides. */
   partition?: number;
-  headers: Record<string, Buffer | Buffer[]>;
-  timestampMs?: number;
+  /** Strings are sent as their UTF-8 bytes (no Buffer per header on the hot path). */
+  headers: Record<string, string | Buffer | Array<string | Buffer>>;
+  /** Milliseconds since the epoch; the producer's clock when absent. */
+  timestamp?: number;
 }
 
 export interface KafkaProducer {
   connect(): Promise<void>;
+  /**
+   * Load the topics' metadata (brokers that auto-create topics create them now) so the first
+   * send does not wait for it. Best effort: a failure here is met again, and retried, by send().
+   */
+  prepare(topics: string[]): Promise<void>;
   /** Resolves once the brokers acknowledged every record (per `acks`). */
   send(records: ProduceRecord[]): Promise<void>;
   close(): Promise<void>;

@@ -28,11 +28,13 @@ import type {
   TopicPartition,
 } from './kafka_client.js';
 import { registerKafkajsCodecs } from './kafka_codecs.js';
+import { installFastRecordEncoder } from './kafka_kafkajs_records.js';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs, AssignerProtocol } = kafkajs;
 
 export function kafkajsBackend(settings: ClientSettings): KafkaClient {
   registerKafkajsCodecs(CompressionCodecs as unknown as Record<number, unknown>, CompressionTypes);
+  installFastRecordEncoder();
   const kafka = new Kafka({
     brokers: settings.brokers,
     clientId: settings.clientId,
@@ -292,27 +294,37 @@ class KafkajsProducer implements KafkaProducer {
     this.producer = producer;
   }
 
+  async prepare(topics: string[]): Promise<void> {
+    const producer = this.producer;
+    if (!producer || topics.length === 0) return;
+    // An empty batch makes kafkajs load (and the brokers auto-create) the topics, and send nothing.
+    await producer.sendBatch({ topicMessages: topics.map((topic) => ({ topic, messages: [] })), acks: this.acks(), timeout: this.settings.timeoutMs });
+  }
+
   async send(records: ProduceRecord[]): Promise<void> {
     const producer = this.producer;
     if (!producer) throw new Error(`${this.client.component}: producer not connected`);
-    const byTopic = new Map<string, KMessage[]>();
-    for (const r of records) {
-      let list = byTopic.get(r.topic);
-      if (!list) byTopic.set(r.topic, (list = []));
-      list.push({
-        key: r.key,
-        value: r.value,
-        partition: r.partition,
-        headers: r.headers,
-        timestamp: r.timestampMs === undefined ? undefined : String(r.timestampMs),
-      });
+    // Our records have the fields kafkajs reads from a message (key, value, partition, headers,
+    // timestamp): they are handed over as they are, grouped by topic only when there are several.
+    const topic = records[0]?.topic;
+    let topicMessages: Array<{ topic: string; messages: KMessage[] }>;
+    if (records.every((r) => r.topic === topic)) {
+      topicMessages = topic === undefined ? [] : [{ topic, messages: records as unknown as KMessage[] }];
+    } else {
+      const byTopic = new Map<string, KMessage[]>();
+      for (const r of records) {
+        let list = byTopic.get(r.topic);
+        if (!list) byTopic.set(r.topic, (list = []));
+        list.push(r as unknown as KMessage);
+      }
+      topicMessages = [...byTopic].map(([t, messages]) => ({ topic: t, messages }));
     }
-    await producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      acks: this.settings.idempotent ? -1 : this.settings.acks,
-      timeout: this.settings.timeoutMs,
-      compression: COMPRESSION[this.settings.compression],
-    });
+    if (topicMessages.length === 0) return;
+    await producer.sendBatch({ topicMessages, acks: this.acks(), timeout: this.settings.timeoutMs, compression: COMPRESSION[this.settings.compression] });
+  }
+
+  private acks(): -1 | 1 {
+    return this.settings.idempotent ? -1 : this.settings.acks;
   }
 
   async close(): Promise<void> {

@@ -13,11 +13,13 @@
  *
  * Nacks (why replay in-process): Kafka cannot take one message back, and seeking the partition
  * back to a nacked offset would also re-fetch and re-send every later message that is in flight
- * or already delivered. Like Benthos, we keep an untouched copy of each batch while it is out
- * (`auto_replay_nacks: true`) and hand that copy out again after a nack, with a growing delay so
- * a poison message cannot spin. Its ticket stays unreleased meanwhile, so the committed offset
- * stays below it: if the process stops before the replay is delivered, the next consumer of
- * the group starts at the nacked message (and re-reads what followed it). With
+ * or already delivered. Like Benthos, we keep each batch while it is out (`auto_replay_nacks:
+ * true`), as the fetched records it was made of (processors may have changed the messages, and
+ * records cost nothing more to keep, where copies of the messages would), and hand out fresh
+ * messages made from them again after a nack, with a growing delay so a poison message cannot
+ * spin (`kafka_lag` is then computed anew). Its ticket stays unreleased meanwhile, so the
+ * committed offset stays below it: if the process stops before the replay is delivered, the
+ * next consumer of the group starts at the nacked message (and re-reads what followed it). With
  * `auto_replay_nacks: false` a nack releases the ticket: the message is dropped, as in Benthos.
  *
  * Rebalances: when a rebalance starts we commit what is acknowledged. After the (re)join,
@@ -62,7 +64,8 @@ export interface ReaderOptions {
 }
 
 interface Replay {
-  messages: Message[];
+  /** Rebuilt into fresh messages when handed out again (what the pipeline got may have been changed). */
+  records: KafkaRecord[];
   ticket: Ticket;
   notBefore: number;
   failures: number;
@@ -70,6 +73,7 @@ interface Replay {
 
 interface Forming {
   messages: Message[];
+  records: KafkaRecord[];
   last: number;
   bytes: number;
   deadline: number;
@@ -128,6 +132,10 @@ export class KafkaReader {
   private commitTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
   private commitAgain = false;
+  /** The last commit was refused (typically: the group is rebalancing until this member rejoins). */
+  private commitFailed = false;
+  /** Resolved by the next assignment (a close waiting to commit after a rejoin). */
+  private onNextAssignment: (() => void) | undefined;
   /** Explicit start offsets not applied yet (applied on the first assignment of the partition). */
   private readonly startOffsets = new Map<string, number>();
 
@@ -184,12 +192,27 @@ export class KafkaReader {
       if (this.closing) return null;
       if (this.failed || !this.consumer) throw new NotConnectedError(`${this.name}: ${this.failed ? errorMessage(this.failed) : 'not connected'}`);
       const seen = this.events;
-      const batch = await this.next();
-      if (batch) return batch;
+      const batch = this.next();
+      if (batch) return this.opts.batchPolicy?.processors?.length ? this.withProcessors(batch) : batch;
       // Records or acks may have arrived while next() was settling: do not sleep through them.
       if (this.events !== seen) continue;
       await new Promise<void>((r) => (this.waiter = r));
     }
+  }
+
+  /**
+   * The batches ready now, up to `max`, without waiting: the engine takes what was fetched in
+   * one turn instead of one await per message. None with batch processors (they may await).
+   */
+  readReady(max: number): InputBatch[] {
+    if (this.closing || this.failed || !this.consumer || this.opts.batchPolicy?.processors?.length) return NONE;
+    let out: InputBatch[] | undefined;
+    while ((out?.length ?? 0) < max) {
+      const batch = this.next();
+      if (!batch) break;
+      (out ??= []).push(batch);
+    }
+    return out ?? NONE;
   }
 
   async close(): Promise<void> {
@@ -198,8 +221,13 @@ export class KafkaReader {
     clearInterval(this.commitTimer);
     clearTimeout(this.wakeTimer);
     this.commitTimer = undefined;
-    // Offsets are always committed during shutdown.
+    // Offsets are always committed during shutdown. A rebalance (another member leaving, say)
+    // refuses commits until this member rejoined: wait for that, briefly, and commit again, so
+    // a clean shutdown does not leave delivered messages to be read a second time.
     await this.commitNow();
+    if (this.commitFailed && this.consumer && (await this.nextAssignment(Math.min(this.opts.consumer.sessionTimeoutMs, CLOSE_REJOIN_WAIT_MS)))) {
+      await this.commitNow();
+    }
     await this.dropConsumer();
   }
 
@@ -232,6 +260,10 @@ export class KafkaReader {
 
   private onAssigned(from: KafkaConsumer, parts: TopicPartition[]): void {
     if (from !== this.consumer) return;
+    const waiting = this.onNextAssignment;
+    this.onNextAssignment = undefined;
+    // Resolved after the states below were updated (a waiting close commits what it still owns).
+    if (waiting) queueMicrotask(waiting);
     const keep = new Set(parts.map(tpKey));
     for (const [key, st] of this.states) {
       if (keep.has(key)) continue;
@@ -265,8 +297,8 @@ export class KafkaReader {
 
   // ---- handing out ----
 
-  /** The next batch ready to go out, round-robin over partitions; null when none is. */
-  private async next(): Promise<InputBatch | null> {
+  /** The next batch ready to go out (before batch processors), round-robin over partitions; null when none is. */
+  private next(): InputBatch | null {
     const n = this.order.length;
     const now = Date.now();
     for (let i = 0; i < n; i++) {
@@ -274,7 +306,7 @@ export class KafkaReader {
       const batch = this.fromPartition(st, now);
       if (!batch) continue;
       this.cursor = (this.cursor + i + 1) % n;
-      return this.opts.batchPolicy?.processors?.length ? this.withProcessors(batch) : batch;
+      return batch;
     }
     return null;
   }
@@ -284,7 +316,7 @@ export class KafkaReader {
     if (replay) {
       if (replay.notBefore <= now) {
         st.replays.shift();
-        return this.handOut(st, replay.messages, replay.ticket, replay.failures);
+        return this.handOut(st, replay.records, replay.records.map((r) => this.toMessage(r, st)), replay.ticket, replay.failures);
       }
       this.wakeBy(replay.notBefore);
     }
@@ -295,15 +327,16 @@ export class KafkaReader {
       const n = this.opts.fetchedAsBatch ? Math.min(st.buffered, this.opts.checkpointLimit - st.cp.pending) : 1;
       const records = st.take(n);
       this.maybeResume(st);
-      const messages = records.map((r) => this.toMessage(r, st));
-      return this.handOut(st, messages, st.cp.track(records[records.length - 1]!.offset, records.length), 0);
+      const messages = n === 1 ? [this.toMessage(records[0]!, st)] : records.map((r) => this.toMessage(r, st));
+      return this.handOut(st, records, messages, st.cp.track(records[records.length - 1]!.offset, records.length), 0);
     }
     // Batching: gather this partition's records until the policy says flush.
     while (st.buffered > 0 && !st.forming?.full) {
       const rec = st.take(1)[0]!;
       const msg = this.toMessage(rec, st);
-      const f = (st.forming ??= { messages: [], last: rec.offset, bytes: 0, deadline: policy.periodMs > 0 ? now + policy.periodMs : Infinity, full: false });
+      const f = (st.forming ??= { messages: [], records: [], last: rec.offset, bytes: 0, deadline: policy.periodMs > 0 ? now + policy.periodMs : Infinity, full: false });
       f.messages.push(msg);
+      f.records.push(rec);
       f.last = rec.offset;
       if (policy.byteSize > 0) f.bytes += msg.byteLength;
       f.full =
@@ -319,7 +352,7 @@ export class KafkaReader {
       return null;
     }
     st.forming = undefined;
-    return this.handOut(st, f.messages, st.cp.track(f.last, f.messages.length), 0);
+    return this.handOut(st, f.records, f.messages, st.cp.track(f.last, f.messages.length), 0);
   }
 
   private maybeResume(st: PartitionState): void {
@@ -329,16 +362,15 @@ export class KafkaReader {
     }
   }
 
-  private handOut(st: PartitionState, messages: Message[], ticket: Ticket, failures: number): InputBatch {
-    // Processors may change the messages: keep untouched copies for a replay.
-    const pristine = this.opts.autoReplayNacks ? messages.map((m) => m.copy()) : undefined;
+  /** `records` are what `messages` were made from: a replay makes fresh messages from them. */
+  private handOut(st: PartitionState, records: KafkaRecord[], messages: Message[], ticket: Ticket, failures: number): InputBatch {
     let settled = false;
     const ack: AckFn = (err?: Error) => {
       if (settled) return;
       settled = true;
       if (st.revoked) return; // not ours any more: the new owner reads it from the committed offset
-      if (err && pristine) {
-        st.replays.push({ messages: pristine, ticket, notBefore: Date.now() + Math.min(1000, 10 * 2 ** failures), failures: failures + 1 });
+      if (err && this.opts.autoReplayNacks) {
+        st.replays.push({ records, ticket, notBefore: Date.now() + Math.min(1000, 10 * 2 ** failures), failures: failures + 1 });
         this.notify();
         return;
       }
@@ -346,7 +378,7 @@ export class KafkaReader {
       st.cp.release(ticket);
       this.notify();
     };
-    return { messages: pristine ? pristine.map((m) => m.copy()) : messages, ack };
+    return { messages, ack };
   }
 
   private async withProcessors(batch: InputBatch): Promise<InputBatch> {
@@ -430,11 +462,27 @@ export class KafkaReader {
       try {
         await consumer.commit(offsets);
         for (const [st, at] of states) st.committed = at;
+        this.commitFailed = false;
       } catch (e) {
+        this.commitFailed = true;
         this.res.logger.warn(`${this.name}: failed to commit offsets: ${errorMessage(e)}`);
         return;
       }
     } while (this.commitAgain);
+  }
+
+  /** Whether the group assigned partitions again within `ms`. */
+  private nextAssignment(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.onNextAssignment = undefined;
+        resolve(false);
+      }, ms);
+      this.onNextAssignment = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
   }
 
   private async dropConsumer(): Promise<void> {
@@ -459,6 +507,9 @@ export class KafkaReader {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** How long a close waits for a rejoin to commit after a refused commit (bounded by the session timeout). */
+const CLOSE_REJOIN_WAIT_MS = 5000;
+const NONE: InputBatch[] = [];
 
 /** The default (empty) `batching` object sets no limit at all: that is no policy. */
 export function activeBatchPolicy(p: BatchPolicy | undefined): BatchPolicy | undefined {

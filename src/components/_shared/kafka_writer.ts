@@ -40,7 +40,7 @@ export class KafkaWriter implements Output {
   readonly maxInFlight: number;
   readonly batchPolicy: BatchPolicy | undefined;
   private producer: KafkaProducer | undefined;
-  private readonly staticHeaders: Array<[string, Buffer]>;
+  private readonly staticHeaders: Array<[string, string]>;
   private readonly constTopic: string | undefined;
   private closed = false;
 
@@ -50,7 +50,7 @@ export class KafkaWriter implements Output {
   ) {
     this.maxInFlight = opts.maxInFlight;
     this.batchPolicy = opts.batchPolicy;
-    this.staticHeaders = Object.entries(opts.staticHeaders).map(([k, v]) => [k, Buffer.from(v)]);
+    this.staticHeaders = Object.entries(opts.staticHeaders);
     this.constTopic = opts.topic.isStatic ? opts.topic.render([], 0) : undefined;
   }
 
@@ -72,6 +72,11 @@ export class KafkaWriter implements Output {
       return;
     }
     this.producer = producer;
+    // Topic metadata (and auto-creation) now, while the input may still be joining its group,
+    // rather than on the first write. Best effort: send() loads it (with retries) if this failed.
+    if (this.constTopic !== undefined && this.constTopic !== '') {
+      producer.prepare([this.constTopic]).catch((e) => this.res.logger.debug(`${this.name}: could not load the metadata of topic ${this.constTopic} yet: ${errorMessage(e)}`));
+    }
   }
 
   async write(batch: Batch): Promise<void> {
@@ -104,12 +109,12 @@ export class KafkaWriter implements Output {
     return rec;
   }
 
-  private headers(msg: Message): Record<string, Buffer> {
-    const out: Record<string, Buffer> = {};
+  private headers(msg: Message): Record<string, string> {
+    const out: Record<string, string> = {};
     for (const [k, v] of this.staticHeaders) out[k] = v;
     for (const [k, v] of msg.metaEntries()) {
       if (!this.opts.headerFilter(k)) continue;
-      out[k] = Buffer.from(typeof v === 'string' ? v : (msg.getMetaString(k) ?? ''));
+      out[k] = typeof v === 'string' ? v : (msg.getMetaString(k) ?? '');
     }
     return out;
   }
