@@ -5,7 +5,7 @@
  * never a password.
  */
 import amqp from 'amqplib';
-import type { ChannelModel, SocketOptions } from 'amqplib';
+import type { Channel, ChannelModel, SocketOptions } from 'amqplib';
 import { field, type Field, type Logger } from '../../plugin/index.js';
 import { tlsOptions, type TlsConfig } from './tls.js';
 
@@ -97,6 +97,29 @@ export async function openAmqpConnection(conf: AmqpConnectionConfig, component: 
   }
   const detail = failures.length === 1 ? failures[0]!.slice(failures[0]!.indexOf(': ') + 2) : failures.join('; ');
   throw new Error(`${component}: failed to connect to ${describeAmqpUrls(conf.urls)}: ${detail || 'no URL given'}`);
+}
+
+/**
+ * Close a channel quietly, waiting (at most timeoutMs) for the broker's CloseOk: after it, every
+ * frame sent earlier on the channel (acks) has been processed. Stops waiting when the connection
+ * closes (amqplib's close() would never settle on a dead socket).
+ */
+export async function closeAmqpChannel(channel: Channel, model: ChannelModel, timeoutMs = 5000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onClose: (() => void) | undefined;
+  try {
+    await Promise.race([
+      channel.close().catch(() => {}),
+      new Promise<void>((resolve) => {
+        onClose = resolve;
+        model.once('close', onClose);
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onClose) model.off('close', onClose);
+  }
 }
 
 /**

@@ -58,6 +58,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
  * so the socket cannot be reused for a next request. The socket is destroyed shortly after the
  * response went out, so a client still uploading cannot keep it busy.
  */
+/** How long a refused connection may keep sending before it is cut. */
+const LINGER_MS = 1000;
+
 export function respondAndClose(res: ServerResponse, status: number, text: string, extraHeaders?: Record<string, string>): void {
   if (res.headersSent || res.writableEnded) {
     res.destroy();
@@ -67,8 +70,15 @@ export function respondAndClose(res: ServerResponse, status: number, text: strin
   res.shouldKeepAlive = false;
   res.writeHead(status, { ...extraHeaders, 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.end(body, () => {
-    // Give the client a moment to read the answer before the socket goes.
-    setTimeout(() => res.socket?.destroy(), 50).unref();
+    const sock = res.socket;
+    if (!sock) return;
+    // Lingering close: a client may still be sending the body we refused. Closing with unread
+    // bytes makes the kernel answer with a reset, which can reach the client before it read
+    // this answer (seen with 413s). So discard what still comes, send FIN, and only destroy
+    // after a bounded wait (a client that never reads must not keep the socket).
+    res.req?.resume();
+    sock.end();
+    setTimeout(() => sock.destroy(), LINGER_MS).unref();
   });
 }
 

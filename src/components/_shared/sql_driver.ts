@@ -112,7 +112,9 @@ export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown; fatal?: unknown };
   if (typeof e?.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
   const msg = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|connection is closed|Can't add new command when connection is in closed state|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
+  // "Query read timeout": node-postgres's query_timeout fired; the connection may be dead, so it
+  // is replaced rather than reused.
+  return /Connection terminated|connection is closed|Can't add new command when connection is in closed state|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(msg);
 }
 
 /**

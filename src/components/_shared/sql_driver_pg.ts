@@ -37,13 +37,29 @@ function rowsOf(res: pg.QueryResult | pg.QueryResult[]): Row[] {
   return (last?.rows ?? []).map((r) => convertRow(r as Record<string, unknown>));
 }
 
-function session(q: { query: (text: string, values?: unknown[]) => Promise<pg.QueryResult> }): SqlSession {
+/**
+ * How long a write may wait for the server's answer before its connection is given up. Without
+ * it a write on a connection whose peer vanished without a RST (a dead host, a partition) waits
+ * for the kernel's TCP retransmission timeout, ~15 minutes, with the batch held and nothing
+ * retried (RELIABILITY.md F5). The DSN parameter `query_timeout` (ms, node-postgres's own name;
+ * 0 turns it off) overrides it. Reads keep no limit unless that parameter is set.
+ */
+const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
+
+/** How long close() waits for connections still in use. */
+const CLOSE_WAIT_MS = 250;
+
+type Queryable = { query: (config: pg.QueryConfig) => Promise<pg.QueryResult> };
+
+function session(q: Queryable, writeTimeoutMs: number, readTimeoutMs: number): SqlSession {
+  const run = (text: string, args: readonly unknown[], timeout: number): Promise<pg.QueryResult> =>
+    q.query({ text, values: args as unknown[], ...(timeout > 0 ? { query_timeout: timeout } : {}) } as pg.QueryConfig);
   return {
     async query(sql, args) {
-      return rowsOf(await q.query(sql, args as unknown[]));
+      return rowsOf(await run(sql, args, readTimeoutMs));
     },
     async exec(sql, args) {
-      const r = (await q.query(sql, args as unknown[])) as pg.QueryResult | pg.QueryResult[];
+      const r = (await run(sql, args, writeTimeoutMs)) as pg.QueryResult | pg.QueryResult[];
       return Array.isArray(r) ? r.reduce((n, x) => n + (x.rowCount ?? 0), 0) : (r.rowCount ?? 0);
     },
   };
@@ -51,6 +67,9 @@ function session(q: { query: (text: string, values?: unknown[]) => Promise<pg.Qu
 
 export function openPostgres(dsn: NetworkDsn, target: string, scrub: (s: string) => string, opts: PoolOptions): SqlDb {
   const connectTimeout = Number(dsn.params.get('connect_timeout') ?? 10);
+  const queryTimeoutParam = dsn.params.get('query_timeout');
+  const readTimeoutMs = queryTimeoutParam !== undefined ? Math.max(0, Number(queryTimeoutParam) || 0) : 0;
+  const writeTimeoutMs = queryTimeoutParam !== undefined ? readTimeoutMs : DEFAULT_WRITE_TIMEOUT_MS;
   const pool = new pg.Pool({
     host: dsn.host,
     port: dsn.port,
@@ -69,7 +88,7 @@ export function openPostgres(dsn: NetworkDsn, target: string, scrub: (s: string)
   pool.on('error', () => {});
   // A checked-out client has no pool listener; its queries fail on their own, so the event only needs catching.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const base = session(pool);
+  const base = session(pool, writeTimeoutMs, readTimeoutMs);
   return {
     driver: 'postgres',
     target,
@@ -81,7 +100,8 @@ export function openPostgres(dsn: NetworkDsn, target: string, scrub: (s: string)
     async ping() {
       const c = await pool.connect();
       try {
-        await c.query('SELECT 1');
+        // A pooled connection whose peer went silent would hang the ping (and every reconnect).
+        await c.query({ text: 'SELECT 1', query_timeout: connectTimeout > 0 ? connectTimeout * 1000 : 10_000 } as pg.QueryConfig);
         c.release();
       } catch (e) {
         c.release(true);
@@ -90,15 +110,18 @@ export function openPostgres(dsn: NetworkDsn, target: string, scrub: (s: string)
     },
     async execInTransaction(statements) {
       const c = await pool.connect();
+      const tx = session(c, writeTimeoutMs, readTimeoutMs);
       try {
-        await c.query('BEGIN');
-        for (const [sql, args] of statements) await c.query(sql, args as unknown[]);
-        await c.query('COMMIT');
+        await tx.exec('BEGIN', []);
+        for (const [sql, args] of statements) await tx.exec(sql, args);
+        await tx.exec('COMMIT', []);
         c.release();
       } catch (e) {
-        await c.query('ROLLBACK').catch(() => {});
-        // A connection that broke mid-transaction is not given back to the pool.
-        c.release(isConnectionError(e) ? true : undefined);
+        // A connection that broke (or went silent) mid-transaction gets no ROLLBACK, which would
+        // only wait again, and is not given back to the pool: the server rolls back on its own.
+        const broken = isConnectionError(e);
+        if (!broken) await c.query('ROLLBACK').catch(() => {});
+        c.release(broken ? true : undefined);
         throw e;
       }
     },
@@ -106,7 +129,12 @@ export function openPostgres(dsn: NetworkDsn, target: string, scrub: (s: string)
       await pool.query(sql);
     },
     async close() {
-      await pool.end().catch(() => {});
+      // pool.end() waits for every checked-out connection; one stuck on a silent peer would hold
+      // the shutdown until its query times out. Closing comes after the drain (or a forced stop),
+      // so nothing still running is worth waiting long for.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pool.end().catch(() => {}), new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))]);
+      clearTimeout(timer);
     },
   };
 }

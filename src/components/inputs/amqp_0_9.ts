@@ -8,7 +8,7 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { RE2JS } from 're2js';
 import { registerInput, field, objectConfig, NotConnectedError, SluiceError, type Input, type InputBatch, type Resources } from '../../plugin/index.js';
-import { amqpUrlsField, openAmqpConnection, closeAmqp, describeAmqpUrls, scrubAmqpUrls, type AmqpConnectionConfig } from '../_shared/amqp_connection.js';
+import { amqpUrlsField, openAmqpConnection, closeAmqp, closeAmqpChannel, describeAmqpUrls, scrubAmqpUrls, type AmqpConnectionConfig } from '../_shared/amqp_connection.js';
 import { deliveryToMessage } from '../_shared/amqp_metadata.js';
 import { queueArguments } from '../_shared/amqp_arguments.js';
 import { PushBuffer } from '../_shared/nats_buffer.js';
@@ -210,8 +210,13 @@ class AmqpInput implements Input {
     if (!s) return;
     s.open = false;
     s.buffer.close();
-    // Closing the connection closes the channel, which requeues everything not yet acked,
-    // including what was buffered here.
+    // Close the channel before the connection. amqplib queues frames per channel and muxes the
+    // queues onto the socket, so a Connection.Close (channel 0) can overtake acks still queued
+    // on this channel, and the broker discards frames after it: those deliveries, written
+    // downstream and acked here, would be requeued and delivered twice (fault suite F4).
+    // Channel.Close travels behind the acks on the same queue, and its CloseOk means the broker
+    // processed them. Closing then requeues only what was not acked, buffered deliveries included.
+    await closeAmqpChannel(s.channel, s.model);
     await closeAmqp(s.model);
   }
 

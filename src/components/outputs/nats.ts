@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { registerOutput, field, objectConfig, compileInterpolation, maxInFlightField, NotConnectedError, type Output, type Resources, type Batch } from '../../plugin/index.js';
 import { natsUrlsField, natsTailFields, openNatsConnection, closeNatsConnection, describeNatsUrls, scrubNatsUrls, type NatsConnectionConfig } from '../_shared/nats_connection.js';
 import { HeaderWriter, natsHeadersField, metadataFilterField, type MetadataFilterConfig } from '../_shared/nats_headers.js';
+import { checkMaxPayload } from '../_shared/nats_payload_limit.js';
 
 interface NatsOutputConfig extends NatsConnectionConfig {
   subject: string;
@@ -46,6 +47,7 @@ registerOutput(
       async write(batch: Batch) {
         const c = nc;
         if (!c || c.isClosed()) throw new NotConnectedError(`nats: not connected to ${where}`);
+        checkMaxPayload(c, batch, 'nats');
         for (let i = 0; i < batch.length; i++) {
           const h = headers.build(batch, i);
           c.publish(subject.render(batch, i), batch[i]!.asBytes(), h ? { headers: h } : undefined);

@@ -7,6 +7,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { registerOutput, field, objectConfig, compileInterpolation, maxInFlightField, NotConnectedError, type Output, type Resources, type Batch } from '../../plugin/index.js';
 import { natsUrlsField, natsTailFields, openNatsConnection, closeNatsConnection, describeNatsUrls, scrubNatsUrls, type NatsConnectionConfig } from '../_shared/nats_connection.js';
 import { HeaderWriter, natsHeadersField, metadataFilterField, type MetadataFilterConfig } from '../_shared/nats_headers.js';
+import { checkMaxPayload } from '../_shared/nats_payload_limit.js';
 
 interface JetStreamOutputConfig extends NatsConnectionConfig {
   subject: string;
@@ -49,6 +50,7 @@ registerOutput(
         const c = nc;
         const client = js;
         if (!c || !client || c.isClosed()) throw new NotConnectedError(`nats_jetstream: not connected to ${where}`);
+        checkMaxPayload(c, batch, 'nats_jetstream');
         const acks: Array<Promise<unknown>> = [];
         for (let i = 0; i < batch.length; i++) {
           const h = headers.build(batch, i);
