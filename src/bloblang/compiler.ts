@@ -8,7 +8,7 @@ import type { CallArg, Expr, Program, Stmt } from './ast.js';
 import { cycleRisk } from './cycles.js';
 import { editsInputInPlace } from './in_place.js';
 import { ParseError } from './parser.js';
-import { getFunction, getMethod, type Args, type ParamDef, type QueryFn } from './registry.js';
+import { LIMITS, getFunction, getMethod, type Args, type ParamDef, type QueryFn } from './registry.js';
 import {
   AnnotatedError,
   MAX_APPLY_DEPTH,
@@ -830,7 +830,16 @@ const ARITH: Record<string, Arith> = {
   '+': (a, b, la, ra) => {
     if (typeof a === 'number' && typeof b === 'number') return a + b;
     if (typeof a === 'string' || a instanceof Uint8Array) {
-      if (typeof b === 'string' || b instanceof Uint8Array) return text(a) + text(b);
+      if (typeof b === 'string' || b instanceof Uint8Array) {
+        const x = text(a);
+        const y = text(b);
+        // Repeated doubling (`$s + $s`) would otherwise grow one message's string to what V8
+        // refuses only at ~512 Mi characters, after taking gigabytes: a per-message error instead.
+        if (x.length + y.length > LIMITS.maxStringLength) {
+          throw new BloblangError(`adding would build ${x.length + y.length} characters, over the limit of ${LIMITS.maxStringLength}`);
+        }
+        return x + y;
+      }
       throw mismatch('add', la, ra, a, b);
     }
     const [x, y] = num2('add', a, b, la, ra);
