@@ -101,39 +101,27 @@ export async function openAmqpConnection(conf: AmqpConnectionConfig, component: 
 
 /**
  * Close a channel quietly, waiting (at most timeoutMs) for the broker's CloseOk: after it, every
- * frame sent earlier on the channel (acks) has been processed. Stops waiting when the connection
- * closes (amqplib's close() would never settle on a dead socket).
+ * frame sent earlier on the channel (acks) has been processed.
  */
-export async function closeAmqpChannel(channel: Channel, model: ChannelModel, timeoutMs = 5000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  let onClose: (() => void) | undefined;
-  try {
-    await Promise.race([
-      channel.close().catch(() => {}),
-      new Promise<void>((resolve) => {
-        onClose = resolve;
-        model.once('close', onClose);
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onClose) model.off('close', onClose);
-  }
+export function closeAmqpChannel(channel: Channel, model: ChannelModel, timeoutMs = 5000): Promise<void> {
+  return closeQuietly(() => channel.close(), model, timeoutMs);
+}
+
+/** Close the connection quietly: it may already be gone. */
+export async function closeAmqp(model: ChannelModel | undefined, timeoutMs = 5000): Promise<void> {
+  if (model) await closeQuietly(() => model.close(), model, timeoutMs);
 }
 
 /**
- * Close quietly: the connection may already be gone. amqplib's close() waits for the broker's
- * CloseOk and never settles when the socket dies meanwhile, so the connection's own `close`
- * event and a time limit end the wait too.
+ * amqplib's close() waits for the broker's CloseOk and never settles when the socket dies
+ * meanwhile, so the connection's own `close` event and a time limit end the wait too.
  */
-export async function closeAmqp(model: ChannelModel | undefined, timeoutMs = 5000): Promise<void> {
-  if (!model) return;
+async function closeQuietly(close: () => Promise<void>, model: ChannelModel, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let onClose: (() => void) | undefined;
   try {
     await Promise.race([
-      model.close().catch(() => {}),
+      close().catch(() => {}),
       new Promise<void>((resolve) => {
         onClose = resolve;
         model.once('close', onClose);
